@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { PluginRegistries } from '../plugins/plugin-set.js';
+import { manifestSchema } from './schema.js';
+
+type JsonSchema = Record<string, any>;
+
+function toJson(schema: z.ZodType): JsonSchema {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+}
+
+/**
+ * The manifest's JSON Schema (draft 2020-12), generated from the zod schema. With `registries`,
+ * names of loaded plugins become the allowed values and each readiness strategy's options schema
+ * applies to `ready_params` when `ready_strategy` names it, so editors can validate and complete.
+ */
+export function manifestJsonSchema(registries?: PluginRegistries): JsonSchema {
+  const schema = toJson(manifestSchema);
+  schema.title = 'ProcessPilot manifest';
+  if (!registries) return schema;
+  const process = schema.properties.processes.items as JsonSchema;
+  const strategies = registries.readiness.names();
+  if (strategies.length > 0) {
+    process.properties.ready_strategy = { anyOf: [{ enum: strategies }, { type: 'null' }], description: 'a readiness strategy of a loaded plugin' };
+    process.allOf = strategies.flatMap((name) => {
+      const options = registries.readiness.get(name)?.options;
+      return options ? [{ if: { properties: { ready_strategy: { const: name } }, required: ['ready_strategy'] }, then: { properties: { ready_params: stripMeta(toJson(options)) } } }] : [];
+    });
+  }
+  const named = (names: string[]) => ({ anyOf: [{ enum: names }, { type: 'object', properties: { name: { enum: names }, options: { type: 'object' } }, required: ['name'] }] });
+  if (registries.statsHandlers.names().length > 0) process.properties.stat_handlers = { type: 'array', items: named(registries.statsHandlers.names()) };
+  if (registries.lifecycleHooks.names().length > 0) process.properties.lifecycle_hooks = { type: 'array', items: named(registries.lifecycleHooks.names()) };
+  if (registries.controlServers.names().length > 0) schema.properties.control_server = { anyOf: [named(registries.controlServers.names()), { type: 'null' }] };
+  return schema;
+}
+
+function stripMeta(schema: JsonSchema): JsonSchema {
+  const { $schema: _ignored, ...rest } = schema;
+  return rest;
+}

@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { PilotError } from '../errors.js';
+import { formatIssues } from './format-issues.js';
+import { throwProblems, type Problem } from './problems.js';
+import { manifestDirectoryOf, resolveManifest } from './resolve.js';
+import { manifestSchema, processSchema, restartBackoffSchema, type Manifest } from './schema.js';
+
+/** How a manifest is read. */
+export interface LoadOptions {
+  /**
+   * Directory that relative paths of an in-memory manifest resolve against.
+   * @default the manifest file's directory; for `fromYaml`/`fromJson`/`fromObject`, `process.cwd()`
+   */
+  directory?: string;
+  /** Force the format instead of guessing from the extension. */
+  format?: 'yaml' | 'json';
+  /**
+   * Check that executables, working directories and env files exist.
+   * @default true
+   */
+  checkFiles?: boolean;
+}
+
+/**
+ * Reads and validates manifests (process_pilot's `ProcessManifest`). Every method either returns
+ * a complete, valid {@link Manifest} or throws one {@link PilotError} listing every problem.
+ *
+ * @example
+ * ```ts
+ * const manifest = await ProcessManifest.fromFile('pilot.yaml');
+ * ```
+ */
+export class ProcessManifest {
+  private constructor() {}
+
+  /** Load a `.yaml`/`.yml`/`.json` file (format by extension unless `format` is given). */
+  static async fromFile(file: string, options: LoadOptions = {}): Promise<Manifest> {
+    const path = resolve(file);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new PilotError(
+        'PILOT_MANIFEST_NOT_FOUND',
+        code === 'ENOENT'
+          ? `manifest ${path} does not exist; pass the path of a pilot.yaml (or .json)`
+          : `cannot read manifest ${path}: ${code ?? String(error)}`,
+        { cause: error },
+      );
+    }
+    const format = options.format ?? (extname(path).toLowerCase() === '.json' ? 'json' : 'yaml');
+    const data = format === 'json' ? parseJson(text, path) : parseYaml(text, path);
+    return validate(data, { ...options, directory: options.directory ?? manifestDirectoryOf(path) }, path);
+  }
+
+  /** Parse and validate YAML text. */
+  static fromYaml(text: string, options: LoadOptions = {}): Manifest {
+    return validate(parseYaml(text, undefined), options, undefined);
+  }
+
+  /** Parse and validate JSON text. */
+  static fromJson(text: string, options: LoadOptions = {}): Manifest {
+    return validate(parseJson(text, undefined), options, undefined);
+  }
+
+  /** Validate a manifest given as a plain object (e.g. built in code). */
+  static fromObject(data: unknown, options: LoadOptions = {}): Manifest {
+    return validate(data, options, undefined);
+  }
+}
+
+function validate(data: unknown, options: LoadOptions, source: string | undefined): Manifest {
+  const where = source ?? 'manifest';
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    const found = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : `a ${typeof data}`;
+    throw new PilotError('PILOT_MANIFEST_INVALID', `${where}: expected a mapping with a "processes" list at the top level, got ${found}`);
+  }
+  const result = manifestSchema.safeParse(data, { reportInput: true });
+  if (!result.success) {
+    const lines = formatIssues(result.error.issues, knownKeys);
+    throwProblems(lines.map((message) => ({ code: 'PILOT_MANIFEST_INVALID', message })), where);
+  }
+  const problems: Problem[] = [];
+  const manifest = resolveManifest(
+    result.data!,
+    { source, directory: resolve(options.directory ?? process.cwd()), checkFiles: options.checkFiles ?? true },
+    problems,
+  );
+  throwProblems(problems, where);
+  return manifest;
+}
+
+/** Keys allowed where an unknown key was found, for did-you-mean. */
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  if (path.length === 0) return Object.keys(manifestSchema.shape);
+  if (path[0] === 'processes' && path.length === 2) return Object.keys(processSchema.shape);
+  if (path[0] === 'processes' && path[2] === 'restart_backoff') return Object.keys(restartBackoffSchema.shape);
+  return ['name', 'options'];
+}
+
+function parseYaml(text: string, source: string | undefined): unknown {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const problems = document.errors.map((error) => {
+      const at = error.linePos?.[0];
+      return `${source ?? 'YAML'}${at ? `:${at.line}:${at.col}` : ''}: ${error.message.split('\n')[0]}`;
+    });
+    throw new PilotError('PILOT_MANIFEST_PARSE', `cannot parse YAML manifest:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      problems,
+      cause: document.errors[0],
+    });
+  }
+  return document.toJS({ maxAliasCount: 100 });
+}
+
+function parseJson(text: string, source: string | undefined): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const position = /position (\d+)/.exec(String((error as Error).message));
+    let at = '';
+    if (position) {
+      const before = text.slice(0, Number(position[1]));
+      const line = before.split('\n').length;
+      at = `:${line}:${before.length - before.lastIndexOf('\n')}`;
+    }
+    throw new PilotError('PILOT_MANIFEST_PARSE', `${source ?? 'JSON'}${at}: invalid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import type { z } from 'zod';
+import { findCycle } from '../graph.js';
+import { checkDirectory, findExecutable } from './executable.js';
+import type { Problem } from './problems.js';
+import type { Manifest, NamedReference, ProcessSpec, manifestSchema } from './schema.js';
+import { ENV_KEY } from './schema.js';
+import { didYouMean } from './suggest.js';
+
+type Parsed = z.output<typeof manifestSchema>;
+type ParsedProcess = Parsed['processes'][number];
+
+/** Options of {@link resolveManifest}. */
+export interface ResolveOptions {
+  /** The manifest file, if any; its directory anchors relative paths. */
+  source: string | undefined;
+  /** Directory of the manifest (for in-memory manifests, the caller's choice). */
+  directory: string;
+  /** Skip executable and directory checks (used by `pilot schema`/`graph` on foreign machines). */
+  checkFiles: boolean;
+}
+
+/**
+ * Turns schema output into a {@link Manifest}: absolute paths, env files merged, executables
+ * found, names and dependencies cross-checked. Every problem is appended to `problems`.
+ */
+export function resolveManifest(parsed: Parsed, options: ResolveOptions, problems: Problem[]): Manifest {
+  const manifestDirectory = options.directory;
+  const baseDirectory = parsed.base_directory ? resolve(manifestDirectory, parsed.base_directory) : manifestDirectory;
+  if (options.checkFiles && parsed.base_directory) {
+    const why = checkDirectory(baseDirectory);
+    if (why) problems.push({ code: 'PILOT_MANIFEST_INVALID', message: `base_directory: ${baseDirectory} ${why}` });
+  }
+  const sharedEnv = parsed.env_file ? readEnvFile('env_file', resolve(baseDirectory, parsed.env_file), problems) : {};
+  const processes = parsed.processes.map((entry, index) =>
+    resolveProcess(entry, `processes[${index}]`, { manifestDirectory, baseDirectory, sharedEnv, checkFiles: options.checkFiles }, problems),
+  );
+  checkNames(processes, problems);
+  return {
+    ...parsed,
+    processes,
+    control_server: parsed.control_server ? reference(parsed.control_server) : null,
+    base_directory: baseDirectory,
+    plugin_directory: parsed.plugin_directory ? resolve(baseDirectory, parsed.plugin_directory) : null,
+    plugins: parsed.plugins,
+    source: options.source,
+  };
+}
+
+interface ProcessContext {
+  manifestDirectory: string;
+  baseDirectory: string;
+  sharedEnv: Record<string, string>;
+  checkFiles: boolean;
+}
+
+function resolveProcess(entry: ParsedProcess, where: string, context: ProcessContext, problems: Problem[]): ProcessSpec {
+  const fileEnv = entry.env_file ? readEnvFile(`${where}.env_file`, resolve(context.baseDirectory, entry.env_file), problems) : {};
+  const env = { ...context.sharedEnv, ...fileEnv, ...entry.env };
+  const workingDirectory = entry.working_directory
+    ? resolve(context.baseDirectory, entry.working_directory)
+    : context.manifestDirectory;
+  let path = entry.path;
+  if (context.checkFiles) {
+    const why = checkDirectory(workingDirectory);
+    if (why) {
+      problems.push({
+        code: 'PILOT_WORKING_DIRECTORY_NOT_FOUND',
+        message: `${where}.working_directory: ${workingDirectory} ${why} (process "${entry.name}"); create it or fix the path`,
+      });
+    }
+  }
+  if (!entry.shell) {
+    const found = findExecutable(entry.path, context.baseDirectory, env.PATH ?? process.env.PATH);
+    if ('path' in found) path = found.path;
+    else if (context.checkFiles) {
+      problems.push({ code: 'PILOT_EXECUTABLE_NOT_FOUND', message: `${where}.path: ${found.error} (process "${entry.name}")` });
+    } else path = resolve(context.baseDirectory, entry.path);
+  }
+  const cpuCount = cpus().length;
+  for (const cpu of entry.affinity ?? []) {
+    if (cpu >= cpuCount) {
+      problems.push({
+        code: 'PILOT_MANIFEST_INVALID',
+        message: `${where}.affinity: CPU ${cpu} does not exist on this machine (CPUs 0-${cpuCount - 1})`,
+      });
+    }
+  }
+  return {
+    ...entry,
+    path,
+    env,
+    working_directory: workingDirectory,
+    lifecycle_hooks: entry.lifecycle_hooks.map(reference),
+    stat_handlers: entry.stat_handlers.map(reference),
+  };
+}
+
+function checkNames(processes: readonly ProcessSpec[], problems: Problem[]): void {
+  const seen = new Map<string, number>();
+  processes.forEach((spec, index) => {
+    const first = seen.get(spec.name);
+    if (first !== undefined) {
+      problems.push({
+        code: 'PILOT_DUPLICATE_NAME',
+        message: `processes[${index}].name: "${spec.name}" is already the name of processes[${first}]; names must be unique`,
+      });
+    } else seen.set(spec.name, index);
+  });
+  const names = [...seen.keys()];
+  processes.forEach((spec, index) => {
+    spec.dependencies.forEach((dependency, d) => {
+      if (dependency === spec.name) {
+        problems.push({ code: 'PILOT_DEPENDENCY_CYCLE', message: `processes[${index}].dependencies[${d}]: "${spec.name}" depends on itself` });
+      } else if (!seen.has(dependency)) {
+        problems.push({
+          code: 'PILOT_MANIFEST_INVALID',
+          message: `processes[${index}].dependencies[${d}]: no process is named "${dependency}"${didYouMean(dependency, names)}; known: ${names.join(', ')}`,
+        });
+      }
+    });
+  });
+  const cycle = findCycle(processes.map((spec) => ({ name: spec.name, dependencies: spec.dependencies.filter((d) => d !== spec.name) })));
+  if (cycle) {
+    problems.push({ code: 'PILOT_DEPENDENCY_CYCLE', message: `dependency cycle: ${cycle.join(' -> ')}; remove one of these dependencies` });
+  }
+}
+
+function readEnvFile(where: string, file: string, problems: Problem[]): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    problems.push({ code: 'PILOT_MANIFEST_INVALID', message: `${where}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? error}); create it or fix the path` });
+    return {};
+  }
+  const env = parseEnv(text) as Record<string, string>;
+  for (const key of Object.keys(env)) {
+    if (!ENV_KEY.test(key)) problems.push({ code: 'PILOT_MANIFEST_INVALID', message: `${where}: ${file} defines invalid variable name "${key}"` });
+  }
+  return env;
+}
+
+function reference(value: string | NamedReference): NamedReference {
+  return typeof value === 'string' ? { name: value, options: {} } : value;
+}
+
+/** The directory of a manifest file. */
+export const manifestDirectoryOf = (file: string): string => dirname(resolve(file));

@@ -1,0 +1,346 @@
+import { PilotError } from './errors.js';
+import { dependentsOf, withDependencies } from './graph.js';
+import { createHooks, type PilotHooks, type StopReason } from './hooks.js';
+import { throwProblems, type Problem } from './manifest/problems.js';
+import type { Manifest, ProcessSpec } from './manifest/schema.js';
+import type { ControlServerHandle, StatsSink } from './plugins/contracts.js';
+import type { PilotPlugin } from './plugins/define-plugin.js';
+import { guardTaps } from './plugins/guard-taps.js';
+import { PluginRegistries } from './plugins/plugin-set.js';
+import type { LogLine, OutputStream } from './process/output.js';
+import type { ProcessInfo, ProcessState } from './process/state.js';
+import { SupervisedProcess } from './process/supervised-process.js';
+import { createProcessHost } from './process-host.js';
+import { StatsSampler } from './stats.js';
+import { StateWaiters } from './wait-for-state.js';
+import { watchHostSignals } from './host-signals.js';
+
+/** Options of {@link ProcessPilot}. */
+export interface PilotOptions {
+  /** Plugins to register before the manifest's own. */
+  plugins?: PilotPlugin[];
+  /** A directory of plugin files to load (process_pilot's `plugin_directory` argument). */
+  pluginDirectory?: string;
+  /** Start only these processes and what they depend on. @default every process */
+  only?: string[];
+  /**
+   * Stop the children gracefully when the host gets SIGINT, SIGTERM or SIGHUP, then let the
+   * signal take its course. Turn off when the host handles signals itself (the CLI does).
+   * @default true
+   */
+  handleSignals?: boolean;
+  /** Where plugin failures go when nothing taps `hooks.pluginError`. @default console.error */
+  reportError?: (error: PilotError) => void;
+}
+
+/**
+ * Supervises the processes of a manifest: dependency order, readiness, restart policy, stats,
+ * whole-tree stops. Every lifecycle step is a tapable hook in {@link ProcessPilot.hooks}.
+ *
+ * @example
+ * ```ts
+ * await using pilot = new ProcessPilot(await ProcessManifest.fromFile('pilot.yaml'));
+ * await pilot.start(); // every process is running and ready
+ * ```
+ */
+export class ProcessPilot extends PluginRegistries {
+  /** Lifecycle hooks; see docs/hooks.md. */
+  readonly hooks: PilotHooks = createHooks();
+  private readonly processes = new Map<string, SupervisedProcess>();
+  private readonly host;
+  private initializing: Promise<void> | undefined;
+  private running = false;
+  private stopping: Promise<void> | undefined;
+  private abortStart: (() => void) | undefined;
+  private sampler: StatsSampler | undefined;
+  private sinks: { sink: StatsSink; names: Set<string> }[] = [];
+  private control: ControlServerHandle | undefined;
+  private releaseSignals: (() => void) | undefined;
+  private stoppedWaiters: ((reason: StopReason) => void)[] = [];
+  private readonly stateWaiters = new StateWaiters();
+  /** Why the pilot last stopped, and the exit code of a `shutdown_everything` process. */
+  lastStop: { reason: StopReason; process?: string; code?: number | null } | undefined;
+
+  constructor(
+    readonly manifest: Manifest,
+    private readonly options: PilotOptions = {},
+  ) {
+    super();
+    guardTaps(this.hooks as never, (error) => this.report(error), new Set(['pluginError']));
+    this.hooks.stateChange.tap('ProcessPilot', (info) => this.stateWaiters.notify(info));
+    this.host = createProcessHost(this, this.hooks, this.lifecycleHooks, (process) => this.onShutdownEverything(process));
+    for (const spec of manifest.processes) this.processes.set(spec.name, new SupervisedProcess(spec, this.host));
+    if (options.only) for (const name of options.only) this.supervised(name);
+    for (const plugin of options.plugins ?? []) this.apply(plugin, this);
+  }
+
+  /** Register plugins from code (process_pilot's `register_plugins`). */
+  registerPlugins(plugins: readonly PilotPlugin[]): void {
+    for (const plugin of plugins) this.apply(plugin, this);
+  }
+
+  /** Load every plugin file of a directory (process_pilot's `load_plugins`). */
+  loadPlugins(directory: string): Promise<void> {
+    return this.loadDirectory(directory, this);
+  }
+
+  /** Load the manifest's plugins and check every name and option it uses. Runs once; `start()` calls it. */
+  initialize(): Promise<void> {
+    this.initializing ??= this.initializeOnce();
+    return this.initializing;
+  }
+
+  private async initializeOnce(): Promise<void> {
+    if (this.options.pluginDirectory) await this.loadPlugins(this.options.pluginDirectory);
+    await this.loadForManifest(this.manifest, this);
+    const problems: Problem[] = [];
+    const options = this.validate(this.manifest, problems);
+    throwProblems(problems, this.manifest.source);
+    this.manifest.processes.forEach((spec, index) => {
+      if (!spec.ready_strategy) return;
+      this.processes.get(spec.name)!.readiness = {
+        strategy: this.readiness.get(spec.ready_strategy)!,
+        options: options.get(`processes[${index}].ready_strategy`),
+        baseDirectory: this.manifest.base_directory,
+      };
+    });
+    this.resolvedOptions = options;
+    await this.hooks.initialize.promise();
+  }
+  private resolvedOptions = new Map<string, unknown>();
+
+  /**
+   * Start every process (or `only` and their dependencies) in dependency order, each as soon as
+   * its dependencies are ready. Resolves when all are running and ready; on any failure stops
+   * what was started and rejects with an error naming the process and the reason.
+   */
+  async start(): Promise<void> {
+    if (this.running) throw new PilotError('PILOT_ALREADY_RUNNING', 'the pilot is already started; call stop() first');
+    await this.stopping;
+    await this.initialize();
+    this.running = true;
+    this.lastStop = undefined;
+    if (this.options.handleSignals !== false) this.releaseSignals = watchHostSignals(() => this.stopAll('signal'));
+    let aborted = false;
+    const abort = new Promise<never>((_, reject) => {
+      this.abortStart = () => {
+        aborted = true;
+        reject(new PilotError('PILOT_STOPPED', 'the pilot was stopped before every process was ready'));
+      };
+    });
+    abort.catch(() => undefined);
+    try {
+      await this.hooks.beforeStart.promise();
+      await Promise.race([this.startServices(), abort]);
+      await Promise.race([this.startAll(() => aborted), abort]);
+    } catch (error) {
+      this.abortStart = undefined;
+      await this.stopAll('start_failed');
+      throw error;
+    }
+    this.abortStart = undefined;
+    this.hooks.allReady.call(this.selected().map((process) => process.info()));
+  }
+
+  private async startAll(aborted: () => boolean): Promise<void> {
+    const selected = this.selected();
+    const ready = new Map<string, Promise<void>>();
+    const startOne = async (process: SupervisedProcess): Promise<void> => {
+      await Promise.all(process.spec.dependencies.map((name) => ready.get(name)));
+      if (aborted()) return;
+      await process.start();
+    };
+    for (const process of selected) {
+      const promise = startOne(process);
+      promise.catch(() => undefined);
+      ready.set(process.name, promise);
+    }
+    // The first failure rejects at once; the others are stopped by the caller.
+    await Promise.all(ready.values());
+  }
+
+  private async startServices(): Promise<void> {
+    const { control_server: control } = this.manifest;
+    if (control) {
+      const server = this.controlServers.get(control.name)!;
+      this.control = await server.start({ options: this.resolvedOptions.get('control_server'), pilot: this, baseDirectory: this.manifest.base_directory, manifestPath: this.manifest.source });
+    }
+    const sinks = new Map<string, { sink: StatsSink; names: Set<string> }>();
+    for (const [index, spec] of this.manifest.processes.entries()) {
+      for (const [i, ref] of spec.stat_handlers.entries()) {
+        const options = this.resolvedOptions.get(`processes[${index}].stat_handlers[${i}]`);
+        const key = `${ref.name}:${JSON.stringify(options)}`;
+        if (!sinks.has(key)) {
+          const sink = await this.statsHandlers.get(ref.name)!.create({ options, pilot: this, baseDirectory: this.manifest.base_directory });
+          sinks.set(key, { sink, names: new Set() });
+        }
+        sinks.get(key)!.names.add(spec.name);
+      }
+    }
+    this.sinks = [...sinks.values()];
+    this.sampler = new StatsSampler(this.manifest.stats_interval * 1000, () => this.sampleTargets(), (samples) => this.deliverStats(samples));
+    this.sampler.start();
+  }
+
+  private sampleTargets() {
+    return [...this.processes.values()].flatMap((p) => (p.pid === undefined ? [] : [{ name: p.name, pid: p.pid }]));
+  }
+
+  private async deliverStats(samples: Parameters<StatsSink['handle']>[0]): Promise<void> {
+    await this.hooks.statsSample.promise(samples);
+    await Promise.all(
+      this.sinks.map(async ({ sink, names }) => {
+        const mine = samples.filter((sample) => names.has(sample.name));
+        if (mine.length === 0) return;
+        try {
+          await sink.handle(mine);
+        } catch (error) {
+          this.report(new PilotError('PILOT_PLUGIN_HOOK', `stats handler failed: ${(error as Error).message}`, { cause: error }));
+        }
+      }),
+    );
+  }
+
+  /** Stop everything, dependents first (idempotent, safe at any moment, also mid-start). */
+  stop(): Promise<void> {
+    return this.stopAll('requested');
+  }
+
+  private stopAll(reason: StopReason): Promise<void> {
+    this.abortStart?.();
+    this.stopping ??= this.stopEverything(reason).finally(() => (this.stopping = undefined));
+    return this.stopping;
+  }
+
+  private async stopEverything(reason: StopReason): Promise<void> {
+    this.lastStop ??= { reason };
+    await this.hooks.beforeStop.promise(reason);
+    const dependents = dependentsOf(this.manifest.processes);
+    const stopped = new Map<string, Promise<void>>();
+    const stopOne = (name: string): Promise<void> => {
+      let promise = stopped.get(name);
+      if (!promise) {
+        promise = Promise.all((dependents.get(name) ?? []).map(stopOne)).then(() => this.processes.get(name)!.stop());
+        stopped.set(name, promise);
+      }
+      return promise;
+    };
+    const all = Promise.all(this.manifest.processes.map((spec) => stopOne(spec.name)));
+    // kill_timeout bounds the whole shutdown: past it every remaining tree is killed at once.
+    const bound = setTimeout(() => {
+      for (const process of this.processes.values()) if (process.pid !== undefined) process.crash();
+    }, this.manifest.kill_timeout * 1000);
+    await all.finally(() => clearTimeout(bound));
+    this.sampler?.stop();
+    await Promise.allSettled([this.control?.close(), ...this.sinks.map(({ sink }) => sink.close?.())]);
+    this.control = undefined;
+    this.sinks = [];
+    await this.host.settle();
+    this.releaseSignals?.();
+    this.releaseSignals = undefined;
+    this.running = false;
+    this.hooks.shutdown.call(reason);
+    for (const waiter of this.stoppedWaiters.splice(0)) waiter(reason);
+  }
+
+  private onShutdownEverything(process: SupervisedProcess): void {
+    const info = process.info();
+    this.lastStop ??= { reason: 'shutdown_everything', process: process.name, code: info.returnCode };
+    void this.stopAll('shutdown_everything');
+  }
+
+  /** Resolves with the reason once the pilot has stopped (by request, signal or policy). */
+  whenStopped(): Promise<StopReason> {
+    return new Promise((resolve) => this.stoppedWaiters.push(resolve));
+  }
+
+  /** Start one process; rejects if it is already active or a dependency is not running. */
+  async startProcess(name: string): Promise<void> {
+    const process = this.supervised(name);
+    await this.initialize();
+    const notReady = process.spec.dependencies.filter((d) => this.processes.get(d)!.info().status !== 'running');
+    if (notReady.length > 0) {
+      throw new PilotError('PILOT_DEPENDENCY_FAILED', `process "${name}" depends on ${notReady.join(', ')}, which ${notReady.length > 1 ? 'are' : 'is'} not running; start ${notReady.length > 1 ? 'them' : 'it'} first`, { process: name });
+    }
+    await process.start();
+  }
+
+  /** Stop one process and its whole tree (its dependents keep running). */
+  stopProcess(name: string): Promise<void> {
+    return this.supervised(name).stop();
+  }
+
+  /** Stop and start each named process: exactly one new instance each, with a new pid. */
+  async restartProcesses(names: string | readonly string[]): Promise<void> {
+    const list = typeof names === 'string' ? [names] : [...names];
+    const processes = list.map((name) => this.supervised(name));
+    for (const process of processes) {
+      await process.stop();
+      process.countRestart();
+      await process.start();
+    }
+  }
+
+  /** All processes, or the one with that name or pid. */
+  getRunningProcess(): ProcessInfo[];
+  getRunningProcess(nameOrPid: string | number): ProcessInfo | undefined;
+  getRunningProcess(nameOrPid?: string | number): ProcessInfo[] | ProcessInfo | undefined {
+    const all = [...this.processes.values()].map((process) => process.info());
+    if (nameOrPid === undefined) return all;
+    return all.find((info) => (typeof nameOrPid === 'number' ? info.pid === nameOrPid : info.name === nameOrPid));
+  }
+
+  /** The manifest's process entries. */
+  getManifestProcesses(): ProcessSpec[] {
+    return this.manifest.processes;
+  }
+
+  /** One manifest entry by name. */
+  getProcessByName(name: string): ProcessSpec | undefined {
+    return this.manifest.processes.find((spec) => spec.name === name);
+  }
+
+  /** True between `start()` and the end of `stop()`. */
+  isRunning(): boolean {
+    return this.running;
+  }
+
+  /** The last `count` lines of a process's output (across restarts), optionally of one stream. */
+  logs(name: string, count?: number, stream?: OutputStream): LogLine[] {
+    return this.supervised(name).logs.tail(count, stream);
+  }
+
+  /** SIGKILL a process's main pid with no cleanup, to test how the system copes with a crash. */
+  crashProcess(name: string): void {
+    this.supervised(name).crash();
+  }
+
+  /** Resolves when `name` reaches `state`; rejects after `timeoutMs` (default 30 s). */
+  waitFor(name: string, state: ProcessState, timeoutMs = 30_000): Promise<ProcessInfo> {
+    const process = this.supervised(name);
+    return this.stateWaiters.wait(name, state, () => process.info(), timeoutMs);
+  }
+
+  /** `await using pilot = ...` stops everything when the scope ends, even on failure. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  private selected(): SupervisedProcess[] {
+    const names = this.options.only ? withDependencies(this.manifest.processes, this.options.only) : [...this.processes.keys()];
+    return names.map((name) => this.processes.get(name)!);
+  }
+
+  private supervised(name: string): SupervisedProcess {
+    const process = this.processes.get(name);
+    if (!process) {
+      throw new PilotError('PILOT_UNKNOWN_PROCESS', `no process is named "${name}"; known: ${[...this.processes.keys()].join(', ')}`);
+    }
+    return process;
+  }
+
+  private report(error: PilotError): void {
+    if (this.hooks.pluginError.taps.length > 0) this.hooks.pluginError.call(error);
+    else (this.options.reportError ?? console.error)(error);
+  }
+}

@@ -1,0 +1,74 @@
+import { lstatSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { globby } from 'globby';
+import { PilotError, messageOf } from '../errors.js';
+import { assertPlugin, type PilotPlugin } from './define-plugin.js';
+
+/**
+ * Import a plugin module and return its plugins. The default export may be a plugin, a factory
+ * returning one (called with no options), or an array of either.
+ */
+export async function importPlugins(file: string, label: string): Promise<PilotPlugin[]> {
+  let module: { default?: unknown };
+  try {
+    module = await import(pathToFileURL(file).href);
+  } catch (error) {
+    throw new PilotError('PILOT_PLUGIN_LOAD', `plugin ${label} (${file}) failed to load: ${messageOf(error)}`, { cause: error });
+  }
+  const exported = module.default;
+  const values = Array.isArray(exported) ? exported : [exported];
+  return values.map((value) => {
+    const plugin = typeof value === 'function' ? value() : value;
+    assertPlugin(plugin, `plugin ${label} (${file})`);
+    return plugin;
+  });
+}
+
+/**
+ * Resolve a manifest `plugins` entry: a relative or absolute path (resolved against
+ * `directory`), or a package name resolved from `directory` as Node would.
+ */
+export function resolvePluginSpecifier(specifier: string, directory: string): string {
+  if (specifier.startsWith('.') || isAbsolute(specifier)) return resolve(directory, specifier);
+  try {
+    return createRequire(join(directory, 'noop.js')).resolve(specifier);
+  } catch (error) {
+    throw new PilotError(
+      'PILOT_PLUGIN_LOAD',
+      `plugin package "${specifier}" is not installed where ${directory} can find it; run npm install ${specifier}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The plugin files of `directory` (`*.js`, `*.mjs`), sorted so loading is deterministic.
+ * Only regular files inside it: a symlink that leads outside is refused with the reason.
+ */
+export async function listPluginFiles(directory: string): Promise<string[]> {
+  let root: string;
+  try {
+    root = realpathSync(directory);
+  } catch (error) {
+    throw new PilotError('PILOT_PLUGIN_LOAD', `plugin_directory ${directory} does not exist; create it or fix the path`, { cause: error });
+  }
+  const entries = await globby(['*.js', '*.mjs'], { cwd: root, absolute: true, onlyFiles: false, followSymbolicLinks: false, dot: false });
+  const files: string[] = [];
+  for (const entry of entries.sort()) {
+    const stats = lstatSync(entry);
+    if (stats.isSymbolicLink()) {
+      const target = realpathSync(entry);
+      const inside = !relative(root, target).startsWith('..') && !isAbsolute(relative(root, target));
+      if (!inside) {
+        throw new PilotError(
+          'PILOT_PLUGIN_LOAD',
+          `plugin_directory ${directory}: ${entry} is a symlink to ${target}, outside the directory; copy the file in instead`,
+        );
+      }
+      if (lstatSync(target).isFile()) files.push(target);
+    } else if (stats.isFile()) files.push(entry);
+  }
+  return [...new Set(files)].filter((file) => file.startsWith(root + sep));
+}

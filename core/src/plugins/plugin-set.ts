@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import type { ProcessPilot } from '../pilot.js';
+import { PilotError } from '../errors.js';
+import { formatIssues } from '../manifest/format-issues.js';
+import type { Problem } from '../manifest/problems.js';
+import type { Manifest, NamedReference } from '../manifest/schema.js';
+import { didYouMean } from '../manifest/suggest.js';
+import type { ReadinessStrategy } from '../readiness.js';
+import type { ControlServer, LifecycleHookGroup, StatsHandler } from './contracts.js';
+import type { PilotPlugin } from './define-plugin.js';
+import { discoverPluginPackages, providerOf, type PluginPackage, type ProvidedKind } from './discovery.js';
+import { importPlugins, listPluginFiles, resolvePluginSpecifier } from './load-plugin.js';
+import { Registry } from './registry.js';
+
+/** The four registries a manifest's names are looked up in. */
+export class PluginRegistries {
+  /** Readiness strategies by name (`ready_strategy`). */
+  readonly readiness = new Registry<ReadinessStrategy>('readiness strategy');
+  /** Stats handlers by name (`stat_handlers`). */
+  readonly statsHandlers = new Registry<StatsHandler>('stats handler');
+  /** Lifecycle hook groups by name (`lifecycle_hooks`). */
+  readonly lifecycleHooks = new Registry<LifecycleHookGroup>('lifecycle hook group');
+  /** Control servers by name (`control_server`). */
+  readonly controlServers = new Registry<ControlServer>('control server');
+  private readonly applied = new Set<string>();
+  private current: string | undefined;
+
+  /** The plugin whose `apply` is running, to record as owner of what it registers. */
+  get owner(): string {
+    return this.current ?? 'user code';
+  }
+
+  /** Apply `plugin` once; a second plugin with the same name is a duplicate. */
+  apply(plugin: PilotPlugin, pilot: ProcessPilot, source = 'code'): void {
+    if (this.applied.has(plugin.name)) {
+      throw new PilotError('PILOT_DUPLICATE_NAME', `plugin "${plugin.name}" (from ${source}) is already registered; load it only once`, { plugin: plugin.name });
+    }
+    this.applied.add(plugin.name);
+    this.current = plugin.name;
+    try {
+      plugin.apply(pilot);
+    } catch (error) {
+      if (error instanceof PilotError) throw error;
+      throw new PilotError('PILOT_PLUGIN_INVALID', `[plugin ${plugin.name}] apply() threw: ${(error as Error).message}`, { cause: error, plugin: plugin.name });
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  /** True when a plugin of that name was applied. */
+  has(name: string): boolean {
+    return this.applied.has(name);
+  }
+
+  /** Import and apply the plugins of a module file. */
+  async loadFile(file: string, label: string, pilot: ProcessPilot): Promise<void> {
+    for (const plugin of await importPlugins(file, label)) if (!this.has(plugin.name)) this.apply(plugin, pilot, label);
+  }
+
+  /** Import and apply every plugin file of a directory, in name order. */
+  async loadDirectory(directory: string, pilot: ProcessPilot): Promise<void> {
+    for (const file of await listPluginFiles(directory)) await this.loadFile(file, file, pilot);
+  }
+
+  /** Load the manifest's `plugins` and `plugin_directory`, then any installed package that provides a missing name. */
+  async loadForManifest(manifest: Manifest, pilot: ProcessPilot): Promise<void> {
+    for (const specifier of manifest.plugins) {
+      await this.loadFile(resolvePluginSpecifier(specifier, manifest.base_directory), specifier, pilot);
+    }
+    if (manifest.plugin_directory) await this.loadDirectory(manifest.plugin_directory, pilot);
+    const missing = this.references(manifest).filter(({ kind, ref }) => !this.registry(kind).get(ref.name));
+    if (missing.length === 0) return;
+    const packages = discoverPluginPackages([manifest.base_directory]);
+    for (const { kind, ref } of missing) {
+      const provider = providerOf(packages, kind, ref.name);
+      if (provider && !this.registry(kind).get(ref.name)) await this.loadFile(resolvePluginSpecifier(provider.name, provider.directory + '/..'), provider.name, pilot);
+    }
+  }
+
+  /** Check every name the manifest references and its options; problems are appended. */
+  validate(manifest: Manifest, problems: Problem[]): Map<string, unknown> {
+    const options = new Map<string, unknown>();
+    let packages: PluginPackage[] | undefined;
+    for (const { kind, ref, where } of this.references(manifest)) {
+      const registry = this.registry(kind);
+      const entry = registry.get(ref.name) as { options?: z.ZodType } | undefined;
+      if (!entry) {
+        packages ??= discoverPluginPackages([manifest.base_directory]);
+        const provider = providerOf(packages, kind, ref.name);
+        const names = registry.names();
+        problems.push({
+          code: 'PILOT_UNKNOWN_NAME',
+          message:
+            `${where}: no loaded plugin provides the ${registry.kind} "${ref.name}"${didYouMean(ref.name, names)}; ` +
+            `available: ${names.join(', ') || 'none'}` +
+            (provider ? `; package ${provider.name} provides it: add it to plugins:` : '; install a plugin that provides it and add it to plugins:'),
+        });
+        continue;
+      }
+      const schema = entry.options ?? z.record(z.string(), z.unknown());
+      const result = schema.safeParse(ref.options, { reportInput: true });
+      if (result.success) options.set(where, result.data);
+      else {
+        const prefix = kind === 'readiness' ? where.replace(/\.ready_strategy$/, '.ready_params') : `${where}.options`;
+        for (const message of formatIssues(result.error.issues, () => [], prefix)) problems.push({ code: 'PILOT_MANIFEST_INVALID', message: `${message} (${registry.kind} "${ref.name}")` });
+      }
+    }
+    return options;
+  }
+
+  registry(kind: ProvidedKind): Registry<{ name: string }> {
+    return this[kind];
+  }
+
+  /** Every plugin-provided name the manifest uses, with where it is used. */
+  references(manifest: Manifest): { kind: ProvidedKind; ref: NamedReference; where: string }[] {
+    const refs: { kind: ProvidedKind; ref: NamedReference; where: string }[] = [];
+    manifest.processes.forEach((spec, index) => {
+      const at = `processes[${index}]`;
+      if (spec.ready_strategy) refs.push({ kind: 'readiness', ref: { name: spec.ready_strategy, options: spec.ready_params }, where: `${at}.ready_strategy` });
+      spec.lifecycle_hooks.forEach((ref, i) => refs.push({ kind: 'lifecycleHooks', ref, where: `${at}.lifecycle_hooks[${i}]` }));
+      spec.stat_handlers.forEach((ref, i) => refs.push({ kind: 'statsHandlers', ref, where: `${at}.stat_handlers[${i}]` }));
+    });
+    if (manifest.control_server) refs.push({ kind: 'controlServers', ref: manifest.control_server, where: 'control_server' });
+    return refs;
+  }
+}

@@ -1,0 +1,73 @@
+import { PilotError } from '../errors.js';
+import type { ReadinessContext, ReadinessStrategy } from '../readiness.js';
+import type { LogLine } from './output.js';
+import type { ExitInfo } from './state.js';
+
+/** One readiness wait: strategy, its context and the limits around it. */
+export interface ReadyWait {
+  process: string;
+  strategy: ReadinessStrategy;
+  context: ReadinessContext;
+  controller: AbortController;
+  timeoutMs: number;
+  exited: Promise<ExitInfo>;
+  /** Last lines of this spawn, for error messages. */
+  lastLines: () => LogLine[];
+}
+
+/**
+ * Wait until `strategy` reports ready, failing at once when the process exits first (unless the
+ * strategy accepts exits), at the timeout, or when the wait is aborted by a stop. Always aborts
+ * the controller afterwards so the strategy releases its watchers, sockets and timers.
+ */
+export async function awaitReady(wait: ReadyWait): Promise<void> {
+  const { strategy, controller } = wait;
+  let timer: NodeJS.Timeout | undefined;
+  const failures = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const seconds = wait.timeoutMs / 1000;
+      reject(
+        new PilotError(
+          'PILOT_READINESS_TIMEOUT',
+          `process "${wait.process}" was not ready within ready_timeout_sec (${seconds} s) using ready_strategy "${strategy.name}"` +
+            `; its tree was stopped. Raise ready_timeout_sec or check ready_params${formatLines(wait.lastLines())}`,
+          { process: wait.process, logs: wait.lastLines().map((line) => line.text) },
+        ),
+      );
+    }, wait.timeoutMs);
+    if (!strategy.acceptsExit) {
+      void wait.exited.then((exit) => reject(exitedBeforeReady(wait, exit)));
+    }
+    const onAbort = () => reject(controller.signal.reason);
+    if (controller.signal.aborted) onAbort();
+    else controller.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([strategy.wait(wait.context), failures]);
+  } catch (error) {
+    if (error instanceof PilotError) throw error;
+    throw new PilotError(
+      'PILOT_READINESS_FAILED',
+      `process "${wait.process}": ready_strategy "${strategy.name}" failed: ${(error as Error)?.message ?? String(error)}`,
+      { cause: error, process: wait.process, logs: wait.lastLines().map((line) => line.text) },
+    );
+  } finally {
+    clearTimeout(timer);
+    if (!controller.signal.aborted) controller.abort(new PilotError('PILOT_STOPPED', 'readiness wait finished'));
+  }
+}
+
+function exitedBeforeReady(wait: ReadyWait, exit: ExitInfo): PilotError {
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  return new PilotError(
+    'PILOT_EXITED_BEFORE_READY',
+    `process "${wait.process}" ${how} before it was ready (ready_strategy "${wait.strategy.name}")${formatLines(wait.lastLines())}`,
+    { process: wait.process, logs: wait.lastLines().map((line) => line.text) },
+  );
+}
+
+/** The last lines, stderr preferred, indented under an error message. */
+function formatLines(lines: readonly LogLine[]): string {
+  if (lines.length === 0) return '; it printed nothing';
+  return `; its last output:\n${lines.map((line) => `    ${line.stream === 'stderr' ? '!' : '|'} ${line.text}`).join('\n')}`;
+}

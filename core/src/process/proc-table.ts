@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** One row of the kernel's process table. */
+export interface ProcEntry {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  /** Field 22 of /proc/<pid>/stat: tells a process from a later one that reuses its pid. */
+  startTime: string;
+}
+
+/** Parse /proc/<pid>/stat; the command name may hold spaces and parentheses, so split after the last ')'. */
+export function readProcEntry(pid: number): ProcEntry | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is the state (field 3); a zombie has exited and only awaits reaping.
+  if (fields[0] === 'Z') return undefined;
+  return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), startTime: fields[19] ?? '' };
+}
+
+let cached: { at: number; table: Map<number, ProcEntry> } | undefined;
+
+/**
+ * Every live process, read from /proc. Snapshots are shared for `maxAgeMs` so that many
+ * concurrent stops (200 children) cost one scan, not one each.
+ */
+export function readProcTable(maxAgeMs = 0): Map<number, ProcEntry> {
+  const now = performance.now();
+  if (cached && now - cached.at <= maxAgeMs) return cached.table;
+  const table = new Map<number, ProcEntry>();
+  let names: string[] = [];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    // Not Linux: only group kills are available.
+  }
+  for (const name of names) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const entry = readProcEntry(pid);
+    if (entry) table.set(pid, entry);
+  }
+  cached = { at: now, table };
+  return table;
+}
+
+/** Every descendant of `pid` (by a ppid walk) plus every member of group `pid`, excluding `pid`. */
+export function treeOf(table: ReadonlyMap<number, ProcEntry>, pid: number): ProcEntry[] {
+  const children = new Map<number, ProcEntry[]>();
+  for (const entry of table.values()) {
+    const list = children.get(entry.ppid);
+    if (list) list.push(entry);
+    else children.set(entry.ppid, [entry]);
+  }
+  const found = new Map<number, ProcEntry>();
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.pop()!) ?? []) {
+      if (!found.has(child.pid)) {
+        found.set(child.pid, child);
+        queue.push(child.pid);
+      }
+    }
+  }
+  for (const entry of table.values()) if (entry.pgid === pid && entry.pid !== pid) found.set(entry.pid, entry);
+  return [...found.values()];
+}
+
+/** True when the process group `pgid` still has a live member. */
+export function groupHasMembers(table: ReadonlyMap<number, ProcEntry>, pgid: number): boolean {
+  for (const entry of table.values()) if (entry.pgid === pgid) return true;
+  return false;
+}
+
+/** True when `entry` is still the same live process (same pid and start time). */
+export function stillAlive(entry: ProcEntry): boolean {
+  return readProcEntry(entry.pid)?.startTime === entry.startTime;
+}

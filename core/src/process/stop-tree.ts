@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import treeKill from 'tree-kill';
+import { groupHasMembers, readProcTable, stillAlive, treeOf, type ProcEntry } from './proc-table.js';
+import { assertSignalable, signalGroup, signalProcess } from './signals.js';
+
+/** How to stop one process tree. */
+export interface StopTreeOptions {
+  /** The graceful signal. @default 'SIGTERM' */
+  signal: NodeJS.Signals;
+  /** Milliseconds between the graceful signal and SIGKILL. */
+  timeoutMs: number;
+  /** Settles when the tree's leader has exited (its 'exit' event). */
+  leaderExited: Promise<unknown>;
+}
+
+/** What a stop had to do. */
+export interface StopTreeResult {
+  /** True when something was still alive at the deadline and got SIGKILL. */
+  forced: boolean;
+}
+
+const POLL_MS = 20;
+const hasProc = existsSync('/proc/self/stat');
+
+/**
+ * Stop the tree led by `pid` (a group leader we spawned detached): the stop signal and SIGCONT
+ * to its group and to every descendant found by a ppid walk (setsid escapees included), wait
+ * until leader, group and descendants are gone or `timeoutMs` passes, then SIGKILL what is left.
+ * Descendants are recorded with their start time before signalling: once the leader dies they are
+ * re-parented and a later walk would miss them, and a pid reused meanwhile is never signalled.
+ */
+export async function stopTree(pid: number, options: StopTreeOptions): Promise<StopTreeResult> {
+  assertSignalable(pid, true);
+  if (!hasProc) return stopWithTreeKill(pid, options);
+  const tracked = treeOf(readProcTable(), pid);
+  sendAll(pid, tracked, options.signal);
+  if (options.signal !== 'SIGCONT') sendAll(pid, tracked, 'SIGCONT');
+  const deadline = performance.now() + options.timeoutMs;
+  let leaderGone = false;
+  void options.leaderExited.then(() => (leaderGone = true));
+  await Promise.race([options.leaderExited, sleep(options.timeoutMs)]);
+  while (performance.now() < deadline) {
+    if (leaderGone && treeGone(pid, tracked)) return { forced: false };
+    await sleep(Math.min(POLL_MS, Math.max(1, deadline - performance.now())));
+  }
+  if (leaderGone && treeGone(pid, tracked)) return { forced: false };
+  const table = readProcTable();
+  // Descendants of survivors that appeared after the first walk are killed too.
+  const survivors = tracked.filter(stillAlive);
+  for (const survivor of [...survivors]) survivors.push(...treeOf(table, survivor.pid));
+  sendAll(pid, survivors, 'SIGKILL');
+  await Promise.race([options.leaderExited, sleep(2000)]);
+  return { forced: true };
+}
+
+/**
+ * Kill whatever is left of a group whose leader already exited by itself (a crash leaving
+ * grandchildren behind), so that a restart never leaves the old tree running.
+ */
+export async function reapGroup(pgid: number, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
+  if (!hasProc || !groupHasMembers(readProcTable(), pgid)) return;
+  await stopTree(pgid, { signal, timeoutMs, leaderExited: Promise.resolve() });
+}
+
+/** SIGKILL a whole group at once, synchronously: for `process.on('exit')`. */
+export function killGroupNow(pgid: number): void {
+  try {
+    signalGroup(pgid, 'SIGKILL');
+  } catch {
+    // Exit handlers must not throw; an invalid pid was never signalled.
+  }
+}
+
+function sendAll(pgid: number, members: readonly ProcEntry[], signal: NodeJS.Signals): void {
+  // Re-check membership: once a group is empty its id may later name a stranger's group.
+  const table = readProcTable();
+  if (groupHasMembers(table, pgid)) signalGroup(pgid, signal);
+  for (const member of members) {
+    if (member.pgid !== pgid && stillAlive(member)) signalProcess(member.pid, signal);
+  }
+}
+
+function treeGone(pgid: number, tracked: readonly ProcEntry[]): boolean {
+  const table = readProcTable(POLL_MS / 2);
+  return !groupHasMembers(table, pgid) && tracked.every((entry) => table.get(entry.pid)?.startTime !== entry.startTime);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Without /proc (macOS): tree-kill's ps walk, then the group, with the same timeout. */
+async function stopWithTreeKill(pid: number, options: StopTreeOptions): Promise<StopTreeResult> {
+  const kill = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => treeKill(pid, signal, () => resolve()));
+  await kill(options.signal);
+  const exited = await Promise.race([options.leaderExited.then(() => true), sleep(options.timeoutMs).then(() => false)]);
+  if (exited) return { forced: false };
+  await kill('SIGKILL');
+  try {
+    signalGroup(pid, 'SIGKILL');
+  } catch {
+    // The group is already gone.
+  }
+  return { forced: true };
+}

@@ -1,0 +1,329 @@
+import { PilotError } from '../errors.js';
+import type { ProcessSpec } from '../manifest/schema.js';
+import type { ReadinessContext, ReadinessPreparation, ReadinessStrategy } from '../readiness.js';
+import { awaitReady } from './await-ready.js';
+import { LogBuffer, type LogLine } from './output.js';
+import { RestartPolicy } from './restart-policy.js';
+import { signalProcess } from './signals.js';
+import { spawnChild, type SpawnRequest, type SpawnedChild } from './spawn-child.js';
+import { ACTIVE_STATES, type ExitInfo, type ProcessInfo, type ProcessState } from './state.js';
+import { reapGroup, stopTree } from './stop-tree.js';
+import { trackGroup, untrackGroup } from './exit-guard.js';
+
+/** What a supervised process tells its owner; the pilot turns these into hooks. */
+export interface ProcessHost {
+  beforeSpawn(process: SupervisedProcess, request: SpawnRequest): Promise<SpawnRequest>;
+  spawned(process: SupervisedProcess): void;
+  line(process: SupervisedProcess, line: LogLine): void;
+  ready(process: SupervisedProcess, durationMs: number): void;
+  exited(process: SupervisedProcess, exit: ExitInfo, requested: boolean): void;
+  /** A yes/no veto on a policy restart (undefined = follow the policy). */
+  shouldRestart(process: SupervisedProcess, exit: ExitInfo): Promise<boolean | undefined>;
+  restarting(process: SupervisedProcess, delayMs: number, attempt: number): void;
+  stateChanged(process: SupervisedProcess, from: ProcessState, to: ProcessState): void;
+  stopping(process: SupervisedProcess): void;
+  stopped(process: SupervisedProcess): void;
+  /** A `shutdown_everything` process exited: the owner stops everything once. */
+  shutdownEverything(process: SupervisedProcess, exit: ExitInfo): void;
+}
+
+/** The readiness strategy of a process with its validated options. */
+export interface ReadinessBinding {
+  strategy: ReadinessStrategy;
+  options: unknown;
+  baseDirectory: string;
+}
+
+/** One spawn of the process. */
+interface Run {
+  child: SpawnedChild;
+  alive: boolean;
+  stopRequested: boolean;
+  lines: LogLine[];
+  listeners: Set<(line: LogLine) => void>;
+  controller: AbortController;
+}
+
+/**
+ * One process from the manifest under supervision: spawn, readiness, exit policy with backoff,
+ * stop of its whole tree. Knows nothing of plugins: readiness is bound in, events go to a host.
+ */
+export class SupervisedProcess {
+  readonly logs: LogBuffer;
+  private state: ProcessState = 'stopped';
+  private run: Run | undefined;
+  private readonly policy: RestartPolicy;
+  private generation = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private spawning: Promise<unknown> | undefined;
+  private stopping: Promise<void> | undefined;
+  private reaping: Promise<void> = Promise.resolve();
+  private readonly status = { returnCode: null as number | null, signal: null as NodeJS.Signals | null, restarts: 0 };
+  private startedAt: number | undefined;
+  private readyAt: number | undefined;
+  private reason: string | undefined;
+  readiness: ReadinessBinding | undefined;
+
+  constructor(
+    readonly spec: ProcessSpec,
+    private readonly host: ProcessHost,
+  ) {
+    this.logs = new LogBuffer(spec.log_lines);
+    this.policy = new RestartPolicy(spec.restart_backoff, spec.max_restarts);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** Pid of the live process, if any. */
+  get pid(): number | undefined {
+    return this.run?.alive ? this.run.child.pid : undefined;
+  }
+
+  /** A snapshot for `getRunningProcess()`. */
+  info(): ProcessInfo {
+    return {
+      name: this.name,
+      pid: this.pid,
+      status: this.state,
+      returnCode: this.status.returnCode,
+      signal: this.status.signal,
+      restarts: this.status.restarts,
+      startedAt: this.startedAt,
+      readyAt: this.readyAt,
+      reason: this.reason,
+    };
+  }
+
+  /** True while a process exists or is scheduled (starting, running, stopping, restarting). */
+  isActive(): boolean {
+    return ACTIVE_STATES.has(this.state);
+  }
+
+  /** Spawn and wait until ready. Rejects if already active; on failure nothing of it is left. */
+  async start(): Promise<void> {
+    if (this.isActive()) {
+      throw new PilotError('PILOT_ALREADY_RUNNING', `process "${this.name}" is already ${this.state} (pid ${this.pid ?? 'pending'}); stop it first or use restartProcesses()`, { process: this.name });
+    }
+    this.policy.reset();
+    this.reason = undefined;
+    const generation = this.generation;
+    try {
+      await this.launch(generation);
+    } catch (error) {
+      if (this.isCurrent(generation) && !(error instanceof PilotError && error.code === 'PILOT_STOPPED')) {
+        this.reason = (error as Error).message;
+        this.setState('failed');
+      }
+      throw error;
+    }
+  }
+
+  /** Stop the whole tree (idempotent; safe in every state, including mid-start and mid-backoff). */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopNow().finally(() => (this.stopping = undefined));
+    return this.stopping;
+  }
+
+  /** SIGKILL the main process with no cleanup, as a crash would; the exit policy then applies. */
+  crash(): void {
+    const pid = this.pid;
+    if (pid === undefined) throw new PilotError('PILOT_NOT_RUNNING', `process "${this.name}" is not running (status ${this.state})`, { process: this.name });
+    signalProcess(pid, 'SIGKILL');
+  }
+
+  private async stopNow(): Promise<void> {
+    this.generation += 1;
+    clearTimeout(this.restartTimer);
+    const wasActive = this.isActive();
+    if (wasActive) {
+      this.setState('stopping');
+      this.host.stopping(this);
+    }
+    await this.spawning?.catch(() => undefined);
+    const run = this.run;
+    if (run) {
+      run.stopRequested = true;
+      run.controller.abort(new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped while starting`, { process: this.name }));
+      if (run.alive) await stopTree(run.child.pid, { signal: this.spec.stop_signal as NodeJS.Signals, timeoutMs: this.spec.timeout * 1000, leaderExited: run.child.exited });
+    }
+    await this.reaping;
+    if (wasActive) {
+      this.setState('stopped');
+      this.host.stopped(this);
+    }
+  }
+
+  private isCurrent(generation: number): boolean {
+    return generation === this.generation;
+  }
+
+  /** Spawn once and wait for readiness; on failure the tree is stopped and the error thrown. */
+  private async launch(generation: number): Promise<void> {
+    this.setState('starting');
+    const spawning = this.spawnOnce(generation);
+    this.spawning = spawning;
+    const { run, preparation, context } = await spawning;
+    if (!this.isCurrent(generation)) throw new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped while starting`, { process: this.name });
+    try {
+      if (this.readiness) {
+        await awaitReady({
+          process: this.name,
+          strategy: this.readiness.strategy,
+          context,
+          controller: run.controller,
+          timeoutMs: this.spec.ready_timeout_sec * 1000,
+          exited: run.child.exited,
+          lastLines: () => lastLines(run.lines),
+        });
+      }
+    } catch (error) {
+      if (run.alive && !run.stopRequested) {
+        run.stopRequested = true;
+        await stopTree(run.child.pid, { signal: this.spec.stop_signal as NodeJS.Signals, timeoutMs: this.spec.timeout * 1000, leaderExited: run.child.exited });
+      }
+      throw error;
+    } finally {
+      await preparation?.cleanup?.();
+    }
+    if (!this.isCurrent(generation)) throw new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped while starting`, { process: this.name });
+    this.readyAt = Date.now();
+    this.setState('running');
+    this.host.ready(this, this.readyAt - (this.startedAt ?? this.readyAt));
+    // A one-shot process (ready when it exits) is already gone: apply its exit now.
+    if (!run.alive) void this.afterExit({ code: this.status.returnCode, signal: this.status.signal });
+  }
+
+  private async spawnOnce(generation: number): Promise<{ run: Run; preparation: ReadinessPreparation | void; context: ReadinessContext }> {
+    const controller = new AbortController();
+    const holder: { run?: Run } = {};
+    this.startedAt = Date.now();
+    const context = this.readinessContext(controller, holder);
+    const preparation = await this.readiness?.strategy.prepare?.(context);
+    let request: SpawnRequest = {
+      command: this.spec.path,
+      args: [...this.spec.args],
+      cwd: this.spec.working_directory,
+      env: { ...(process.env as Record<string, string>), ...this.spec.env, ...(preparation?.env ?? {}) },
+      shell: this.spec.shell,
+      affinity: this.spec.affinity ?? undefined,
+    };
+    request = await this.host.beforeSpawn(this, request);
+    if (!this.isCurrent(generation)) {
+      await preparation?.cleanup?.();
+      throw new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped before it spawned`, { process: this.name });
+    }
+    const run: Run = { alive: true, stopRequested: false, lines: [], listeners: new Set(), controller, child: undefined as never };
+    holder.run = run;
+    run.child = await spawnChild(this.name, request, (line) => this.onLine(run, line)).catch(async (error) => {
+      await preparation?.cleanup?.();
+      throw error;
+    });
+    this.run = run;
+    trackGroup(run.child.pid);
+    this.status.returnCode = null;
+    this.status.signal = null;
+    void run.child.exited.then((exit) => this.onExit(run, exit));
+    this.host.spawned(this);
+    return { run, preparation, context };
+  }
+
+  private readinessContext(controller: AbortController, holder: { run?: Run }): ReadinessContext {
+    const spawnedAt = this.startedAt!;
+    return {
+      process: this.name,
+      options: (this.readiness?.options ?? {}) as Record<string, unknown>,
+      baseDirectory: this.readiness?.baseDirectory ?? this.spec.working_directory,
+      signal: controller.signal,
+      get pid() {
+        return holder.run?.child?.pid;
+      },
+      spawnedAt,
+      isAlive: () => holder.run?.alive ?? false,
+      lines: () => holder.run?.lines ?? [],
+      onLine: (listener) => {
+        holder.run?.listeners.add(listener);
+        return () => holder.run?.listeners.delete(listener);
+      },
+      get exited() {
+        return holder.run?.child?.exited ?? new Promise<never>(() => undefined);
+      },
+    };
+  }
+
+  private onLine(run: Run, line: LogLine): void {
+    this.logs.push(line);
+    if (run.lines.length < this.spec.log_lines) run.lines.push(line);
+    for (const listener of run.listeners) listener(line);
+    this.host.line(this, line);
+  }
+
+  private onExit(run: Run, exit: ExitInfo): void {
+    run.alive = false;
+    this.status.returnCode = exit.code;
+    this.status.signal = exit.signal;
+    // Grandchildren of a crashed leader would outlive it: reap what is left of its group.
+    const pgid = run.child.pid;
+    this.reaping = this.reaping
+      .then(() => reapGroup(pgid, this.spec.stop_signal as NodeJS.Signals, this.spec.timeout * 1000))
+      .catch(() => undefined)
+      .then(() => untrackGroup(pgid));
+    this.host.exited(this, exit, run.stopRequested);
+    if (run.stopRequested || this.state !== 'running') return;
+    void this.afterExit(exit);
+  }
+
+  /** The exit policy: restart with backoff, stay exited, give up, or stop everything. */
+  private async afterExit(exit: ExitInfo): Promise<void> {
+    const generation = this.generation;
+    const uptime = Date.now() - (this.startedAt ?? Date.now());
+    const oneShotDone = this.readiness?.strategy.acceptsExit && exit.code === 0;
+    if (oneShotDone || this.spec.shutdown_strategy === 'do_not_restart') return this.setState('exited');
+    if (this.spec.shutdown_strategy === 'shutdown_everything') {
+      this.setState('exited');
+      return this.host.shutdownEverything(this, exit);
+    }
+    const veto = await this.host.shouldRestart(this, exit);
+    if (!this.isCurrent(generation)) return;
+    if (veto === false) return this.setState('exited');
+    const decision = this.policy.next(uptime);
+    if (!decision.restart) {
+      this.reason = decision.reason;
+      return this.setState('failed');
+    }
+    this.setState('restarting');
+    this.host.restarting(this, decision.delayMs, decision.attempt);
+    this.restartTimer = setTimeout(() => void this.relaunch(generation), decision.delayMs);
+  }
+
+  private async relaunch(generation: number): Promise<void> {
+    if (!this.isCurrent(generation)) return;
+    this.status.restarts += 1;
+    await this.reaping;
+    try {
+      await this.launch(generation);
+    } catch (error) {
+      if (!this.isCurrent(generation)) return;
+      this.reason = (error as Error).message;
+      await this.afterExit({ code: this.status.returnCode, signal: this.status.signal });
+    }
+  }
+
+  /** Count a requested restart (restartProcesses). */
+  countRestart(): void {
+    this.status.restarts += 1;
+  }
+
+  private setState(next: ProcessState): void {
+    const previous = this.state;
+    if (previous === next) return;
+    this.state = next;
+    this.host.stateChanged(this, previous, next);
+  }
+}
+
+function lastLines(lines: readonly LogLine[]): LogLine[] {
+  const stderr = lines.filter((line) => line.stream === 'stderr');
+  return (stderr.length > 0 ? stderr : lines).slice(-10);
+}
