@@ -38,7 +38,7 @@ export async function stopTree(pid: number, options: StopTreeOptions): Promise<S
   const deadline = performance.now() + options.timeoutMs;
   let leaderGone = false;
   void options.leaderExited.then(() => (leaderGone = true));
-  await Promise.race([options.leaderExited, sleep(options.timeoutMs)]);
+  await raceTimeout(options.leaderExited, options.timeoutMs);
   while (performance.now() < deadline) {
     if (leaderGone && treeGone(pid, tracked)) return { forced: false };
     await sleep(Math.min(POLL_MS, Math.max(1, deadline - performance.now())));
@@ -49,7 +49,7 @@ export async function stopTree(pid: number, options: StopTreeOptions): Promise<S
   const survivors = tracked.filter(stillAlive);
   for (const survivor of [...survivors]) survivors.push(...treeOf(table, survivor.pid));
   sendAll(pid, survivors, 'SIGKILL');
-  await Promise.race([options.leaderExited, sleep(2000)]);
+  await raceTimeout(options.leaderExited, 2000);
   return { forced: true };
 }
 
@@ -85,6 +85,16 @@ function treeGone(pgid: number, tracked: readonly ProcEntry[]): boolean {
   return !groupHasMembers(table, pgid) && tracked.every((entry) => table.get(entry.pid)?.startTime !== entry.startTime);
 }
 
+/** Wait for `promise` at most `ms`; the timer never outlives the wait (it would keep Node alive). */
+async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -94,8 +104,8 @@ async function stopWithTreeKill(pid: number, options: StopTreeOptions): Promise<
   const kill = (signal: NodeJS.Signals) =>
     new Promise<void>((resolve) => treeKill(pid, signal, () => resolve()));
   await kill(options.signal);
-  const exited = await Promise.race([options.leaderExited.then(() => true), sleep(options.timeoutMs).then(() => false)]);
-  if (exited) return { forced: false };
+  const exited = await raceTimeout(options.leaderExited.then(() => true), options.timeoutMs);
+  if (exited === true) return { forced: false };
   await kill('SIGKILL');
   try {
     signalGroup(pid, 'SIGKILL');
