@@ -120,15 +120,19 @@ function parseJson(text: string, source: string | undefined): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const position = /position (\d+)/.exec(String((error as Error).message));
-    let at = '';
-    if (position) {
-      const before = text.slice(0, Number(position[1]));
-      const line = before.split('\n').length;
-      at = `:${line}:${before.length - before.lastIndexOf('\n')}`;
-    }
-    throw new PilotError('PILOT_MANIFEST_PARSE', `${source ?? 'JSON'}${at}: invalid JSON: ${(error as Error).message}`, {
+    throw new PilotError('PILOT_MANIFEST_PARSE', `${source ?? 'JSON'}${jsonErrorPosition(text, error as Error)}: invalid JSON: ${(error as Error).message}`, {
       cause: error,
     });
   }
+}
+
+/** `:line:column` of a JSON syntax error; V8 gives a position only for some errors, yaml's JSON mode for the rest. */
+function jsonErrorPosition(text: string, error: Error): string {
+  const position = /position (\d+)/.exec(error.message);
+  if (position) {
+    const before = text.slice(0, Number(position[1]));
+    return `:${before.split('\n').length}:${before.length - before.lastIndexOf('\n')}`;
+  }
+  const at = parseDocument(text, { schema: 'json' }).errors[0]?.linePos?.[0];
+  return at ? `:${at.line}:${at.col}` : '';
 }
