@@ -266,8 +266,8 @@ export class ProcessPilot extends PluginRegistries {
   }
 
   /** Stop one process and its whole tree (its dependents keep running). */
-  stopProcess(name: string): Promise<void> {
-    return this.supervised(name).stop();
+  async stopProcess(name: string): Promise<void> {
+    await this.supervised(name).stop();
   }
 
   /** Stop and start each named process: exactly one new instance each, with a new pid. */
@@ -316,7 +316,7 @@ export class ProcessPilot extends PluginRegistries {
   }
 
   /** Resolves when `name` reaches `state`; rejects after `timeoutMs` (default 30 s). */
-  waitFor(name: string, state: ProcessState, timeoutMs = 30_000): Promise<ProcessInfo> {
+  async waitFor(name: string, state: ProcessState, timeoutMs = 30_000): Promise<ProcessInfo> {
     const process = this.supervised(name);
     return this.stateWaiters.wait(name, state, () => process.info(), timeoutMs);
   }
