@@ -39,12 +39,13 @@ export function spawnChild(name: string, request: SpawnRequest, onLine: (line: L
     file = 'taskset';
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd: request.cwd,
-      env: request.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, { cwd: request.cwd, env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      // Some failures (ENOTDIR, an invalid env value) throw synchronously instead of emitting 'error'.
+      return reject(explainSpawnError(name, request, error as NodeJS.ErrnoException));
+    }
     const exited = new Promise<ExitInfo>((resolveExit) => {
       child.once('exit', (code, signal) => resolveExit({ code, signal }));
     });
