@@ -15,13 +15,13 @@ import { Registry } from './registry.js';
 /** The four registries a manifest's names are looked up in. */
 export class PluginRegistries {
   /** Readiness strategies by name (`ready_strategy`). */
-  readonly readiness = new Registry<ReadinessStrategy>('readiness strategy');
+  readonly readiness = new Registry<ReadinessStrategy>('readiness strategy', () => this.owner);
   /** Stats handlers by name (`stat_handlers`). */
-  readonly statsHandlers = new Registry<StatsHandler>('stats handler');
+  readonly statsHandlers = new Registry<StatsHandler>('stats handler', () => this.owner);
   /** Lifecycle hook groups by name (`lifecycle_hooks`). */
-  readonly lifecycleHooks = new Registry<LifecycleHookGroup>('lifecycle hook group');
+  readonly lifecycleHooks = new Registry<LifecycleHookGroup>('lifecycle hook group', () => this.owner);
   /** Control servers by name (`control_server`). */
-  readonly controlServers = new Registry<ControlServer>('control server');
+  readonly controlServers = new Registry<ControlServer>('control server', () => this.owner);
   private readonly applied = new Set<string>();
   private current: string | undefined;
 
@@ -87,11 +87,12 @@ export class PluginRegistries {
       if (!entry) {
         packages ??= discoverPluginPackages([manifest.base_directory]);
         const provider = providerOf(packages, kind, ref.name);
-        const names = registry.names();
+        const installed = packages.flatMap((pkg) => (pkg.provides[kind] ?? []).map((name) => `${name} (${pkg.name})`));
+        const names = [...new Set([...registry.names(), ...installed])].sort();
         problems.push({
           code: 'PILOT_UNKNOWN_NAME',
           message:
-            `${where}: no loaded plugin provides the ${registry.kind} "${ref.name}"${didYouMean(ref.name, names)}; ` +
+            `${where}: no loaded plugin provides the ${registry.kind} "${ref.name}"${didYouMean(ref.name, [...registry.names(), ...packages.flatMap((pkg) => pkg.provides[kind] ?? [])])}; ` +
             `available: ${names.join(', ') || 'none'}` +
             (provider ? `; package ${provider.name} provides it: add it to plugins:` : '; install a plugin that provides it and add it to plugins:'),
         });

@@ -12,11 +12,18 @@ export interface Named {
 export class Registry<Entry extends Named> {
   private readonly entries = new Map<string, { entry: Entry; owner: string }>();
 
-  /** @param kind what the entries are, for messages ("readiness strategy"). */
-  constructor(readonly kind: string) {}
+  /**
+   * @param kind what the entries are, for messages ("readiness strategy").
+   * @param currentOwner names the plugin whose `apply` is running, recorded as the owner.
+   */
+  constructor(
+    readonly kind: string,
+    private readonly currentOwner: () => string = () => 'user code',
+  ) {}
 
-  /** Add `entry`, registered by the plugin called `owner`. */
-  register(entry: Entry, owner: string): void {
+  /** Add `entry`, registered by the plugin now being applied. */
+  register(entry: Entry): void {
+    const owner = this.currentOwner();
     if (typeof entry?.name !== 'string' || entry.name.length === 0) {
       throw new PilotError('PILOT_PLUGIN_INVALID', `plugin "${owner}" registered a ${this.kind} without a name`, {
         plugin: owner,
