@@ -11,7 +11,7 @@ export interface LogLine {
 }
 
 /** Longest line kept in one piece; a longer line (or one that never ends) is split here. */
-export const MAX_LINE_LENGTH = 64 * 1024;
+export const MAX_LINE_LENGTH = 16 * 1024;
 
 /**
  * Splits a byte stream into lines with bounded memory: a partial line is buffered only up to
@@ -19,6 +19,8 @@ export const MAX_LINE_LENGTH = 64 * 1024;
  */
 export class LineSplitter {
   private partial = '';
+  /** True right after a cap split left nothing buffered: a newline then ends that line, not an empty one. */
+  private splitAtCap = false;
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
 
   constructor(private readonly onLine: (text: string) => void) {}
@@ -28,13 +30,15 @@ export class LineSplitter {
     let text = this.partial + this.decoder.decode(chunk, { stream: true });
     let newline = text.indexOf('\n');
     while (newline !== -1) {
-      this.emit(text.slice(0, newline));
+      if (newline > 0 || !this.splitAtCap) this.emit(text.slice(0, newline));
+      this.splitAtCap = false;
       text = text.slice(newline + 1);
       newline = text.indexOf('\n');
     }
     while (text.length >= MAX_LINE_LENGTH) {
       this.onLine(text.slice(0, MAX_LINE_LENGTH));
       text = text.slice(MAX_LINE_LENGTH);
+      this.splitAtCap = text.length === 0;
     }
     this.partial = text;
   }
@@ -47,7 +51,12 @@ export class LineSplitter {
   }
 
   private emit(line: string): void {
-    this.onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    let rest = line.endsWith('\r') ? line.slice(0, -1) : line;
+    while (rest.length > MAX_LINE_LENGTH) {
+      this.onLine(rest.slice(0, MAX_LINE_LENGTH));
+      rest = rest.slice(MAX_LINE_LENGTH);
+    }
+    this.onLine(rest);
   }
 }
 
