@@ -1,18 +1,63 @@
-import { killGroupNow } from './stop-tree.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { killTreeNow } from './stop-tree.js';
 
 const liveGroups = new Set<number>();
 let installed = false;
+let watchdog: ChildProcess | undefined;
 
 /**
- * Remember a live process group so that it is SIGKILLed if the host exits (`process.exit()`, an
- * uncaught exception) before the pilot could stop it: children never outlive their pilot.
+ * The lifeline watchdog: a tiny Node process in its own group that reads "+pgid"/"-pgid" lines
+ * from the host and, when its stdin reaches EOF (the host died, even by SIGKILL, which no exit
+ * handler survives), SIGKILLs every group still registered. It ignores terminal signals so a
+ * Ctrl-C to the host's group cannot kill it before it has cleaned up.
+ */
+const WATCHDOG_SOURCE = `
+const groups = new Set();
+let buffer = '';
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT']) process.on(signal, () => {});
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  buffer += chunk;
+  let end;
+  while ((end = buffer.indexOf('\\n')) !== -1) {
+    const line = buffer.slice(0, end);
+    buffer = buffer.slice(end + 1);
+    const pgid = Number(line.slice(1));
+    if (!Number.isInteger(pgid) || pgid <= 1) continue;
+    if (line[0] === '+') groups.add(pgid); else groups.delete(pgid);
+  }
+});
+process.stdin.on('end', () => {
+  for (const pgid of groups) { try { process.kill(-pgid, 'SIGKILL'); } catch {} }
+  process.exit(0);
+});
+`;
+
+function tell(line: string): void {
+  if (process.platform !== 'linux' && process.platform !== 'darwin') return;
+  if (!watchdog) {
+    watchdog = spawn(process.execPath, ['-e', WATCHDOG_SOURCE], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    watchdog.on('error', () => (watchdog = undefined));
+    watchdog.stdin!.on('error', () => undefined);
+    // Neither the watchdog nor its pipe may keep the host alive.
+    watchdog.unref();
+    (watchdog.stdin as unknown as { unref?: () => void }).unref?.();
+  }
+  watchdog.stdin!.write(`${line}\n`);
+}
+
+/**
+ * Remember a live process group so that it is killed if the host ends before the pilot could
+ * stop it: on `process.exit()` or an uncaught exception through an exit handler, and on SIGKILL
+ * of the host through the lifeline watchdog. Children never outlive their pilot.
  */
 export function trackGroup(pgid: number): void {
   liveGroups.add(pgid);
+  tell(`+${pgid}`);
   if (!installed) {
     installed = true;
     process.on('exit', () => {
-      for (const group of liveGroups) killGroupNow(group);
+      for (const group of liveGroups) killTreeNow(group);
     });
   }
 }
@@ -20,4 +65,5 @@ export function trackGroup(pgid: number): void {
 /** Forget a group whose whole tree is gone. */
 export function untrackGroup(pgid: number): void {
   liveGroups.delete(pgid);
+  tell(`-${pgid}`);
 }

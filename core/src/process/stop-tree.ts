@@ -62,9 +62,11 @@ export async function reapGroup(pgid: number, signal: NodeJS.Signals, timeoutMs:
   await stopTree(pgid, { signal, timeoutMs, leaderExited: Promise.resolve() });
 }
 
-/** SIGKILL a whole group at once, synchronously: for `process.on('exit')`. */
-export function killGroupNow(pgid: number): void {
+/** SIGKILL a whole tree at once, synchronously (descendants by ppid walk, then the group): for `process.on('exit')`. */
+export function killTreeNow(pgid: number): void {
   try {
+    const tree = hasProc ? treeOf(readProcTable(), pgid) : [];
+    for (const member of tree) if (member.pgid !== pgid) signalProcess(member.pid, 'SIGKILL');
     signalGroup(pgid, 'SIGKILL');
   } catch {
     // Exit handlers must not throw; an invalid pid was never signalled.
