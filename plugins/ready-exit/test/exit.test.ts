@@ -7,7 +7,9 @@ import readyExit, { exitStrategy } from '../src/index.js';
 const fixture = (name: string): string => join(dirname(fileURLToPath(import.meta.url)), 'fixtures', name);
 
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
 /** A one-shot `migrate` step and an `api` that depends on it. */
