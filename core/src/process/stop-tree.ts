@@ -20,6 +20,8 @@ export interface StopTreeResult {
 }
 
 const POLL_MS = 20;
+/** Concurrent stops (200 children) share /proc snapshots up to this age instead of one scan each. */
+const SNAPSHOT_MS = 10;
 const hasProc = existsSync('/proc/self/stat');
 
 /**
@@ -32,7 +34,7 @@ const hasProc = existsSync('/proc/self/stat');
 export async function stopTree(pid: number, options: StopTreeOptions): Promise<StopTreeResult> {
   assertSignalable(pid, true);
   if (!hasProc) return stopWithTreeKill(pid, options);
-  const tracked = treeOf(readProcTable(), pid);
+  const tracked = treeOf(readProcTable(SNAPSHOT_MS), pid);
   sendAll(pid, tracked, options.signal);
   if (options.signal !== 'SIGCONT') sendAll(pid, tracked, 'SIGCONT');
   const deadline = performance.now() + options.timeoutMs;
@@ -58,7 +60,7 @@ export async function stopTree(pid: number, options: StopTreeOptions): Promise<S
  * grandchildren behind), so that a restart never leaves the old tree running.
  */
 export async function reapGroup(pgid: number, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
-  if (!hasProc || !groupHasMembers(readProcTable(), pgid)) return;
+  if (!hasProc || !groupHasMembers(readProcTable(SNAPSHOT_MS), pgid)) return;
   await stopTree(pgid, { signal, timeoutMs, leaderExited: Promise.resolve() });
 }
 
@@ -75,7 +77,7 @@ export function killTreeNow(pgid: number): void {
 
 function sendAll(pgid: number, members: readonly ProcEntry[], signal: NodeJS.Signals): void {
   // Re-check membership: once a group is empty its id may later name a stranger's group.
-  const table = readProcTable();
+  const table = readProcTable(SNAPSHOT_MS);
   if (groupHasMembers(table, pgid)) signalGroup(pgid, signal);
   for (const member of members) {
     if (member.pgid !== pgid && stillAlive(member)) signalProcess(member.pid, signal);
@@ -83,7 +85,7 @@ function sendAll(pgid: number, members: readonly ProcEntry[], signal: NodeJS.Sig
 }
 
 function treeGone(pgid: number, tracked: readonly ProcEntry[]): boolean {
-  const table = readProcTable(POLL_MS / 2);
+  const table = readProcTable(SNAPSHOT_MS);
   return !groupHasMembers(table, pgid) && tracked.every((entry) => table.get(entry.pid)?.startTime !== entry.startTime);
 }
 

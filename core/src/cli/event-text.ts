@@ -1,0 +1,57 @@
+import { relative } from 'node:path';
+import type { Colors } from './colors.js';
+import type { RunEvent } from './run-events.js';
+
+/** A duration for people: `85 ms`, `1.2 s`. */
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.endsWith(':') ? line.slice(0, -1) : line;
+}
+
+function ending(code: number | null, signal: string | null): string {
+  if (signal) return `killed by ${signal}`;
+  return code === null ? 'no exit code' : `exit code ${code}`;
+}
+
+/**
+ * The text of a pilot event for people, or undefined when it adds nothing (an exit the pilot
+ * asked for is reported by `stopped`; a start-up error is printed in full on stderr).
+ * `name` colours a process name.
+ */
+export function eventText(event: RunEvent, c: Colors, name: (process: string) => string = (p) => p): string | undefined {
+  switch (event.event) {
+    case 'starting':
+      return `starting ${event.processes.map(name).join(', ')} from ${relative(process.cwd(), event.manifest) || event.manifest}`;
+    case 'spawned':
+      return `${name(event.process)} started (pid ${event.pid})${event.readiness ? `, waiting for ${event.readiness} readiness` : ''}`;
+    case 'ready':
+      return `${name(event.process)} ${c.green('ready')} in ${formatDuration(event.durationMs)}`;
+    case 'all-ready':
+      return c.green(`all ${event.processes.length} ${event.processes.length === 1 ? 'process' : 'processes'} ready in ${formatDuration(event.durationMs)}`);
+    case 'exited':
+      if (event.requested) return undefined;
+      return `${name(event.process)} ${c.red(event.signal ? `was killed by ${event.signal}` : `exited with code ${event.code}`)}`;
+    case 'restarting':
+      return `${name(event.process)} ${c.yellow(`restarting in ${formatDuration(event.delayMs)}`)} (attempt ${event.attempt})`;
+    case 'failed':
+      return `${name(event.process)} ${c.red('failed')}: ${firstLine(event.reason)}`;
+    case 'stopping':
+      return `${name(event.process)} stopping (${event.signal})`;
+    case 'stopped':
+      return `${name(event.process)} stopped (${ending(event.code, event.signal)})`;
+    case 'stop-all':
+      return c.yellow(`stopping everything: ${event.reason}`);
+    case 'kill-all':
+      return c.red(`killing every process tree now: ${event.reason}`);
+    case 'plugin-error':
+      return c.red(`plugin error: ${event.message}`);
+    case 'error':
+      return undefined;
+    case 'exit':
+      return `${event.code === 0 ? c.green('done') : c.red(`exit code ${event.code}`)}: ${firstLine(event.reason)}`;
+  }
+}

@@ -1,0 +1,67 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Command } from 'commander';
+import { discoverPluginPackages, manifestJsonSchema, ProcessManifest, ProcessPilot, type PilotPlugin } from '../index.js';
+import { examples } from './options.js';
+
+/** `pilot schema`: the manifest's JSON Schema with the options of every installed plugin. */
+export function registerSchema(program: Command): void {
+  program
+    .command('schema')
+    .description('print the JSON Schema of manifests, including the names and options of installed plugin packages')
+    .option('--no-plugins', 'leave installed plugin packages out (the core schema only)')
+    .addHelpText(
+      'after',
+      examples([
+        ['pilot schema > pilot.schema.json', 'save it for your editor'],
+        ['# yaml-language-server: $schema=./pilot.schema.json', 'first line of pilot.yaml: VS Code (YAML extension) then validates and completes it'],
+      ]),
+    )
+    .action(async (flags: { plugins: boolean }) => {
+      const schema = await schemaWithPlugins(flags.plugins ? await installedPlugins(process.cwd()) : []);
+      process.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
+    });
+}
+
+/** The JSON Schema with `plugins` registered: a pilot over a trivial in-memory manifest holds them. */
+async function schemaWithPlugins(plugins: readonly PilotPlugin[]): Promise<object> {
+  const manifest = ProcessManifest.fromObject({ processes: [{ name: 'schema', path: process.execPath }] });
+  const pilot = new ProcessPilot(manifest, { handleSignals: false });
+  for (const plugin of plugins) {
+    try {
+      pilot.registerPlugins([plugin]);
+    } catch (error) {
+      warn(`plugin ${plugin.name} left out: ${(error as Error).message}`);
+    }
+  }
+  await pilot.initialize();
+  return manifestJsonSchema(pilot);
+}
+
+/**
+ * Every installed plugin package found from `directory` (and from @pilot/core), imported. A
+ * package that fails to load is left out with a warning: one broken plugin must not hide the rest.
+ */
+async function installedPlugins(directory: string): Promise<PilotPlugin[]> {
+  const plugins: PilotPlugin[] = [];
+  for (const pkg of discoverPluginPackages([directory])) {
+    try {
+      // Resolved from the folder holding the package, as Node resolves it for its dependents.
+      const entry = createRequire(join(pkg.directory, '..', 'noop.js')).resolve(pkg.name);
+      const exported = ((await import(pathToFileURL(entry).href)) as { default?: unknown }).default;
+      for (const value of Array.isArray(exported) ? exported : [exported]) {
+        const plugin = (typeof value === 'function' ? value() : value) as Partial<PilotPlugin> | null;
+        if (typeof plugin?.name !== 'string' || typeof plugin.apply !== 'function') throw new Error('its default export is not a plugin or a plugin factory');
+        plugins.push(plugin as PilotPlugin);
+      }
+    } catch (error) {
+      warn(`plugin package ${pkg.name} (${pkg.directory}) left out: ${(error as Error).message}`);
+    }
+  }
+  return plugins;
+}
+
+function warn(message: string): void {
+  process.stderr.write(`warning: ${message}\n`);
+}
