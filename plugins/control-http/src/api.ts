@@ -1,0 +1,77 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ProcessPilot } from '@pilot/core';
+import type { ActionRunner } from './actions.js';
+import { checkDeclaredLength, readBody } from './body.js';
+import type { EventStream } from './event-stream.js';
+import type { PilotFeed } from './feed.js';
+import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
+import { processView } from './process-view.js';
+import { HttpError, sendError, sendJson } from './respond.js';
+import { matchRoute, type Route } from './routes.js';
+import { checkHostAndOrigin, type BearerAuth } from './security.js';
+
+/** What the request handler works with. */
+export interface ApiContext {
+  pilot: ProcessPilot;
+  feed: PilotFeed;
+  events: EventStream;
+  actions: ActionRunner;
+  transport: 'unix' | 'tcp';
+  /** Set when a token is required. */
+  auth: BearerAuth | undefined;
+  maxBodyBytes: number;
+}
+
+/**
+ * The control API's request handler. Checks run before anything is dispatched, cheapest and
+ * most telling first: Host/Origin (403), token (401), declared size (413), route (404/405),
+ * body (413), process name (404). Only then does the route touch the pilot.
+ */
+export function createApiHandler(context: ApiContext): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(context, req, res).catch((error: unknown) => sendError(res, error, !req.complete));
+  };
+}
+
+async function handle(context: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  checkHostAndOrigin(req, context.transport);
+  context.auth?.check(req);
+  checkDeclaredLength(req, context.maxBodyBytes);
+  const route = matchRoute(req.method, req.url);
+  // No route takes a body; it is read (bounded) so that the connection can be reused.
+  await readBody(req, context.maxBodyBytes);
+  if ('name' in route && context.pilot.getProcessByName(route.name) === undefined) {
+    const known = context.pilot.getManifestProcesses().map((spec) => spec.name);
+    throw new HttpError(404, `no process is named "${route.name}"; known: ${known.join(', ')}`);
+  }
+  await serve(context, route, req, res);
+}
+
+async function serve(context: ApiContext, route: Route, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { pilot, feed } = context;
+  switch (route.kind) {
+    case 'list':
+      return sendJson(res, 200, { processes: pilot.getRunningProcess().map((info) => processView(info, feed)) });
+    case 'process':
+      return sendJson(res, 200, view(context, route.name));
+    case 'logs':
+      return sendJson(res, 200, { lines: route.lines === 0 ? [] : pilot.logs(route.name, route.lines) });
+    case 'action':
+      await context.actions.run(route.name, route.action);
+      return sendJson(res, 200, view(context, route.name));
+    case 'events':
+      return context.events.open(req, res);
+    case 'metrics': {
+      const text = renderMetrics(pilot.getRunningProcess(), feed);
+      res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+      res.end(text);
+      return;
+    }
+  }
+}
+
+function view(context: ApiContext, name: string) {
+  const info = context.pilot.getRunningProcess(name);
+  if (!info) throw new HttpError(404, `no process is named "${name}"`);
+  return processView(info, context.feed);
+}
