@@ -5,7 +5,9 @@ import { Sandbox, eventually, isAlive } from '../../../core/test/support/index.j
 import { call, fixture, openEvents, readJson, type Target } from './support.js';
 
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
 /** A started pilot with two chatty processes and the control server on its default socket. */

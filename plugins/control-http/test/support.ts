@@ -27,7 +27,7 @@ export interface CallOptions {
   body?: string | Buffer;
 }
 
-function endpoint(target: Target) {
+function endpoint(target: Target): { socketPath: string } | { host: string; port: number } {
   if ('socketPath' in target) return { socketPath: target.socketPath };
   const url = new URL(target.url);
   return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
@@ -60,7 +60,8 @@ export function call(target: Target, path: string, options: CallOptions = {}): P
 export function rawExchange(target: Target, payload: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const where = endpoint(target);
-    const socket = 'socketPath' in where ? connect(where.socketPath, () => socket.write(payload)) : connect(where.port, where.host, () => socket.write(payload));
+    const socket = 'socketPath' in where ? connect(where.socketPath) : connect(where.port, where.host);
+    socket.once('connect', () => socket.write(payload));
     let data = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => (data += chunk));
