@@ -1,6 +1,25 @@
-import { definePlugin } from '@pilot/core';
+import { definePlugin, type PilotPlugin } from '@pilot/core';
+import { httpStrategy } from './http-strategy.js';
 
-/** Placeholder until the package is implemented: registers nothing. */
-export default function plugin() {
-  return definePlugin({ name: '@pilot/plugin-ready-http', apply() {} });
+export { httpStrategy, targetUrl } from './http-strategy.js';
+export { httpOptionsSchema, type HttpOptions } from './options.js';
+export { acceptsStatus, statusRanges, type StatusInput, type StatusRange } from './status.js';
+
+/**
+ * The plugin that registers the `http` readiness strategy: ready when a URL answers with an
+ * accepted status (and body text). Takes no options; core calls the factory with none.
+ *
+ * @example
+ * ```ts
+ * import readyHttp from '@pilot/plugin-ready-http';
+ * const pilot = new ProcessPilot(manifest, { plugins: [readyHttp()] });
+ * ```
+ */
+export default function readyHttpPlugin(): PilotPlugin {
+  return definePlugin({
+    name: '@pilot/plugin-ready-http',
+    apply(pilot) {
+      pilot.readiness.register(httpStrategy);
+    },
+  });
 }

@@ -1,0 +1,45 @@
+import http from 'node:http';
+import https from 'node:https';
+import { pollUntil, type ReadinessStrategy } from '@pilot/core';
+import { httpOptionsSchema, type HttpOptions } from './options.js';
+import { requestOnce } from './request-once.js';
+
+/** The URL `options` name: `url` itself, or `http://host:port/path`. */
+export function targetUrl(options: HttpOptions): URL {
+  if (options.url !== undefined) return new URL(options.url);
+  const host = options.host ?? 'localhost';
+  // A bare IPv6 address needs brackets inside a URL.
+  const authority = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return new URL(`http://${authority}:${options.port}${options.path ?? '/'}`);
+}
+
+/**
+ * `ready_strategy: http`: GET the URL every `interval_ms` until the status is accepted (and the
+ * body contains `body_contains`, if given) while the process is alive. Each request has its own
+ * `timeout_ms`; sockets are never kept alive, and the one in flight is destroyed on abort.
+ */
+export const httpStrategy: ReadinessStrategy<HttpOptions> = {
+  name: 'http',
+  options: httpOptionsSchema,
+  async wait(context) {
+    const { options } = context;
+    const url = targetUrl(options);
+    const agent = url.protocol === 'https:' ? new https.Agent({ keepAlive: false, rejectUnauthorized: !options.insecure }) : new http.Agent({ keepAlive: false });
+    try {
+      await pollUntil(context.signal, options.interval_ms, async () => {
+        const result = await requestOnce({
+          url,
+          headers: options.headers,
+          ranges: options.status,
+          bodyContains: options.body_contains,
+          agent,
+          timeoutMs: options.timeout_ms,
+          signal: context.signal,
+        });
+        return result.ok && context.isAlive();
+      });
+    } finally {
+      agent.destroy();
+    }
+  },
+};

@@ -1,0 +1,77 @@
+import { afterEach, expect, test } from '@jest/globals';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ReadinessContext } from '@pilot/core';
+import { eventually } from '../../../core/test/support/index.js';
+import { httpOptionsSchema, httpStrategy, type HttpOptions } from '../src/index.js';
+
+// The strategy driven directly against an in-process server, to watch its sockets.
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  server = undefined;
+});
+
+async function serve(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ port: number; requests: () => number; open: () => Promise<number> }> {
+  let count = 0;
+  server = createServer((request, response) => {
+    count += 1;
+    handler(request, response);
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const open = () => new Promise<number>((resolve, reject) => server!.getConnections((error, n) => (error ? reject(error) : resolve(n))));
+  return { port, requests: () => count, open };
+}
+
+function handContext(params: Record<string, unknown>, alive = true) {
+  const controller = new AbortController();
+  const context: ReadinessContext<HttpOptions> = {
+    process: 'web',
+    options: httpOptionsSchema.parse(params),
+    baseDirectory: '/',
+    signal: controller.signal,
+    pid: undefined,
+    spawnedAt: Date.now(),
+    isAlive: () => alive,
+    lines: () => [],
+    onLine: () => () => undefined,
+    exited: new Promise(() => undefined),
+  };
+  return { context, controller };
+}
+
+test('abort destroys the request in flight: the wait rejects with the reason and the socket closes', async () => {
+  const { port, requests, open } = await serve(() => undefined);
+  const { context, controller } = handContext({ port, timeout_ms: 60_000 });
+  const waiting = httpStrategy.wait(context);
+  await eventually(() => requests() === 1, 'a request in flight');
+  const reason = new Error('stopped');
+  controller.abort(reason);
+  await expect(waiting).rejects.toBe(reason);
+  await eventually(async () => (await open()) === 0, 'no connection left');
+});
+
+test('a request that outlives timeout_ms is dropped and the next attempt can succeed', async () => {
+  let first = true;
+  const { port, requests, open } = await serve((_request, response) => {
+    if (first) first = false;
+    else response.end('ok');
+  });
+  const { context } = handContext({ port, timeout_ms: 100 });
+  await httpStrategy.wait(context);
+  expect(requests()).toBe(2);
+  // No keep-alive: once ready, the pilot holds no socket to the server.
+  await eventually(async () => (await open()) === 0, 'no connection left');
+});
+
+test('an accepted answer does not count while the process is not alive', async () => {
+  const { port, requests, open } = await serve((_request, response) => response.end('ok'));
+  const { context, controller } = handContext({ port }, false);
+  const waiting = httpStrategy.wait(context);
+  await eventually(() => requests() >= 3, 'several answered requests');
+  controller.abort(new Error('stopped'));
+  await expect(waiting).rejects.toThrow('stopped');
+  await eventually(async () => (await open()) === 0, 'no connection left');
+});
