@@ -142,3 +142,10 @@ test('bad options are reported at start naming processes[i].ready_params.<key>',
   ]);
   expect(spawned).toEqual([]);
 });
+
+test('a manifest naming "exec" finds this package through its package.json, with no plugins option', async () => {
+  const manifest = await sandbox.manifest({ processes: [{ name: 'svc', path: fixture('service.sh'), ready_strategy: 'exec', ready_params: { command: ['true'] } }] });
+  const pilot = sandbox.pilot(manifest);
+  await pilot.start();
+  expect(pilot.readiness.ownerOf('exec')).toBe('@pilot/plugin-ready-exec');
+});

@@ -89,3 +89,10 @@ test('ready_params are rejected at start: the strategy takes no options', async 
   expect((error as { problems: string[] }).problems).toEqual([expect.stringMatching(/^processes\[0\]\.ready_params: unknown key "code".*\(readiness strategy "exit"\)$/)]);
   expect(events).toEqual([]);
 });
+
+test('a manifest naming "exit" finds this package through its package.json, with no plugins option', async () => {
+  const manifest = await sandbox.manifest({ processes: [{ name: 'migrate', path: fixture('exit-with.sh'), args: ['0'], ready_strategy: 'exit' }] });
+  const pilot = sandbox.pilot(manifest);
+  await pilot.start();
+  expect(pilot.readiness.ownerOf('exit')).toBe('@pilot/plugin-ready-exit');
+});

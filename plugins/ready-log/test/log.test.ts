@@ -153,3 +153,10 @@ test('a missing pattern and flags that make matching stateful are rejected', asy
     expect.stringMatching(/^processes\[0\]\.ready_params\.flags: expected RegExp flags among d, i, m, s, u, v \(g and y are not allowed\), got "g"/),
   ]);
 });
+
+test('a manifest naming "log" finds this package through its package.json, with no plugins option', async () => {
+  const manifest = await sandbox.manifest({ processes: [{ name: 'p', path: say, args: ['out:up'], ready_strategy: 'log', ready_params: { pattern: 'up' } }] });
+  const pilot = sandbox.pilot(manifest);
+  await pilot.start();
+  expect(pilot.readiness.ownerOf('log')).toBe('@pilot/plugin-ready-log');
+});
