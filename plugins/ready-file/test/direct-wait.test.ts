@@ -7,7 +7,9 @@ import { directContext } from './context.js';
 import { inotifyWatches, noWatchesLeft } from './inotify-watches.js';
 
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
 test('wait() without prepare(): a file that appears later counts', async () => {

@@ -9,7 +9,9 @@ import { inotifyWatches, noWatchesLeft } from './inotify-watches.js';
 const writeFile = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'write-file.sh');
 
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
 const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error & { code?: string; process?: string });
