@@ -1,0 +1,283 @@
+// Benchmark (issue 3): readiness detection latency, from the moment the child signals (it records
+// performance.timeOrigin + performance.now() just before creating the file, listening, or
+// writing to the FIFO) to the pilot's `ready` hook, for file, tcp, fifo and http; side by side in
+// the same run with a 100 ms polling loop (process_pilot's method) and with wait-on's default
+// behaviour re-implemented in bench/lib/waiters.mjs (wait-on is not installed here). Also the
+// waiter's CPU while it waits: process.cpuUsage() from spawn to detection / wall time.
+// Trials interleave strategies and methods; the child signals 150-350 ms after it starts.
+// A strategy whose plugin still registers nothing is reported as "not yet implemented".
+//
+//   node bench/readiness.mjs [--quick] [--trials 30] [--only file,tcp]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchMarker, killEverything } from './lib/cleanup.mjs';
+import { spawnRaw } from './lib/children.mjs';
+import { importCore, isMain, machine, parseFlags, saveResult, waitUntil } from './lib/cli.mjs';
+import { wallNow } from './lib/clock.mjs';
+import { fmt, summarize } from './lib/stats.mjs';
+import { poll100, waitOn } from './lib/waiters.mjs';
+
+const CHILD = fileURLToPath(new URL('./fixtures/ready-child.mjs', import.meta.url));
+
+/** Strategy name -> plugin package, what the child does, and the ready_params for a target. */
+const STRATEGIES = [
+  { name: 'file', pkg: '@pilot/plugin-ready-file', target: 'path', params: (path) => ({ path }) },
+  { name: 'tcp', pkg: '@pilot/plugin-ready-tcp', target: 'port', params: (port) => ({ port }) },
+  { name: 'fifo', pkg: '@pilot/plugin-ready-fifo', target: 'path', params: (path) => ({ path }) },
+  { name: 'http', pkg: '@pilot/plugin-ready-http', target: 'port', params: (port) => ({ url: `http://localhost:${port}/` }) },
+];
+
+export const targets = { file: 2, tcp: 5, fifo: 2, http: 10, cpu: 10 };
+const METHODS = ['pilot', 'poll100', 'waitOn'];
+
+/** A plugin factory for `strategy`, or the reason it cannot be measured. */
+async function loadPlugin(core, strategy) {
+  let module;
+  try {
+    module = await import(strategy.pkg);
+  } catch (error) {
+    return { missing: `${strategy.pkg} does not load (${error.code ?? error.message})` };
+  }
+  const make = () => {
+    const values = Array.isArray(module.default) ? module.default : [module.default];
+    return values.map((value) => (typeof value === 'function' ? value() : value));
+  };
+  const probe = new core.ProcessPilot(core.ProcessManifest.fromObject({ processes: [{ name: 'probe', path: 'true' }] }), {
+    handleSignals: false,
+    plugins: make(),
+  });
+  if (!probe.readiness.get(strategy.name)) return { missing: `not yet implemented (${strategy.pkg} registers no "${strategy.name}" strategy)` };
+  return { make };
+}
+
+/** A port nothing listens on right now (the child will listen on it). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The `SIGNALLED <time> <detail>` line of the child. */
+function parseSignal(text) {
+  const match = /SIGNALLED (\d+\.\d+) ?(\S*)/.exec(text);
+  return match ? { at: Number(match[1]), detail: match[2] } : undefined;
+}
+
+async function pilotTrial(core, strategy, make, target, delay) {
+  const manifest = core.ProcessManifest.fromObject({
+    processes: [
+      {
+        name: 'svc',
+        path: process.execPath,
+        args: [CHILD, strategy.name, String(target), String(delay)],
+        ready_strategy: strategy.name,
+        ready_params: strategy.params(target),
+        ready_timeout_sec: 10,
+        shutdown_strategy: 'do_not_restart',
+        timeout: 2,
+      },
+    ],
+  });
+  const pilot = new core.ProcessPilot(manifest, { handleSignals: false, plugins: make() });
+  let spawnAt;
+  let cpuAt;
+  let readyAt;
+  let cpu;
+  pilot.hooks.spawn.tap('bench', () => {
+    spawnAt = wallNow();
+    cpuAt = process.cpuUsage();
+  });
+  pilot.hooks.ready.tap('bench', () => {
+    readyAt = wallNow();
+    cpu = process.cpuUsage(cpuAt);
+  });
+  try {
+    await pilot.start();
+    const signalled = await waitUntil(() => parseSignal(pilot.logs('svc').map((l) => l.text).join('\n')), { timeoutMs: 5000, what: 'the child to report its signal time' });
+    return { latency: readyAt - signalled.at, cpuMs: (cpu.user + cpu.system) / 1000, waitMs: readyAt - spawnAt, detail: signalled.detail };
+  } finally {
+    await pilot.stop();
+  }
+}
+
+async function rawTrial(method, strategy, target, delay) {
+  let text = '';
+  let lineAt;
+  const child = await spawnRaw(process.execPath, [CHILD, strategy.name, String(target), String(delay)], {
+    onData: (chunk) => {
+      lineAt ??= wallNow();
+      text += chunk;
+    },
+  });
+  const spawnAt = wallNow();
+  const cpuAt = process.cpuUsage();
+  const abort = new AbortController();
+  const deadline = setTimeout(() => abort.abort(), 10_000);
+  try {
+    await (method === 'poll100' ? poll100 : waitOn)(strategy.name, target, abort.signal);
+    const readyAt = wallNow();
+    const cpu = process.cpuUsage(cpuAt);
+    const signalled = await waitUntil(() => parseSignal(text), { timeoutMs: 5000, what: 'the child to report its signal time' });
+    return { latency: readyAt - signalled.at, cpuMs: (cpu.user + cpu.system) / 1000, waitMs: readyAt - spawnAt, detail: signalled.detail, pipeMs: lineAt - signalled.at };
+  } finally {
+    clearTimeout(deadline);
+    abort.abort();
+    process.kill(-child.pid, 'SIGKILL');
+    await child.exited;
+  }
+}
+
+/** Run every trial; returns the result saved to bench/results/readiness.json. */
+export async function run({ quick = false, trials, only } = {}) {
+  trials ??= quick ? 5 : 30;
+  const core = await importCore();
+  const strategies = STRATEGIES.filter((s) => !only || only.includes(s.name));
+  const dir = mkdtempSync(join(tmpdir(), 'pilot-bench-ready-'));
+  const table = {};
+  const plugins = {};
+  for (const strategy of strategies) {
+    plugins[strategy.name] = await loadPlugin(core, strategy);
+    table[strategy.name] = {};
+    for (const method of METHODS) {
+      const unavailable =
+        method === 'pilot' ? plugins[strategy.name].missing : method === 'waitOn' && strategy.name === 'fifo' ? 'wait-on has no FIFO resource' : undefined;
+      table[strategy.name][method] = { unavailable, samples: [], failures: [] };
+    }
+  }
+  try {
+    for (let trial = 0; trial < trials; trial += 1) {
+      for (const strategy of strategies) {
+        // Rotate the method order so no method always runs first after another.
+        const order = METHODS.map((_, i) => METHODS[(i + trial) % METHODS.length]);
+        for (const method of order) {
+          const cell = table[strategy.name][method];
+          if (cell.unavailable) continue;
+          const target = strategy.target === 'port' ? await freePort() : join(dir, `${strategy.name}-${method}-${trial}`);
+          const delay = 150 + Math.round(Math.random() * 200);
+          try {
+            cell.samples.push(
+              method === 'pilot'
+                ? await pilotTrial(core, strategy, plugins[strategy.name].make, target, delay)
+                : await rawTrial(method, strategy, target, delay),
+            );
+          } catch (error) {
+            cell.failures.push(String(error?.message ?? error).split('\n')[0]);
+          } finally {
+            if (strategy.target === 'path') rmSync(target, { force: true });
+          }
+        }
+      }
+      process.stderr.write(`  trial ${trial + 1}/${trials}\n`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const results = {};
+  const pipe = [];
+  for (const [name, methods] of Object.entries(table)) {
+    results[name] = {};
+    for (const [method, cell] of Object.entries(methods)) {
+      for (const s of cell.samples) if (s.pipeMs !== undefined) pipe.push(s.pipeMs);
+      const cpuMs = cell.samples.reduce((sum, s) => sum + s.cpuMs, 0);
+      const waitMs = cell.samples.reduce((sum, s) => sum + s.waitMs, 0);
+      results[name][method] = {
+        unavailable: cell.unavailable,
+        latency: summarize(cell.samples.map((s) => s.latency)),
+        cpuPercent: waitMs > 0 ? (100 * cpuMs) / waitMs : NaN,
+        modes: [...new Set(cell.samples.map((s) => s.detail).filter(Boolean))],
+        failures: cell.failures.length,
+        firstFailure: cell.failures[0],
+      };
+    }
+  }
+  return {
+    name: 'readiness',
+    machine: machine(),
+    command: `node bench/readiness.mjs${quick ? ' --quick' : ''}`,
+    trials,
+    results,
+    // Child signal -> its stdout line received here: >= 0 shows the two clocks agree.
+    clockCheck: summarize(pipe),
+  };
+}
+
+/** Summary rows: [metric, measured, target, met]. */
+export function headline(r) {
+  const rows = [];
+  let cpuMax = -Infinity;
+  for (const [name, methods] of Object.entries(r.results)) {
+    const m = methods.pilot;
+    if (m.unavailable) {
+      rows.push([`readiness ${name}: detection latency`, m.unavailable, `<= ${targets[name]} ms median`, undefined]);
+      continue;
+    }
+    cpuMax = Math.max(cpuMax, m.cpuPercent);
+    rows.push([
+      `readiness ${name}: detection latency`,
+      `${fmt(m.latency.median, 2)} ms median, p95 ${fmt(m.latency.p95, 2)} ms (100 ms poll: ${fmt(methods.poll100.latency.median, 1)} ms)`,
+      `<= ${targets[name]} ms median`,
+      m.latency.median <= targets[name],
+    ]);
+  }
+  if (cpuMax > -Infinity) rows.push(['readiness: pilot CPU while waiting (worst strategy)', `${fmt(cpuMax, 1)}% of one core`, `<= ${targets.cpu}%`, cpuMax <= targets.cpu]);
+  return rows;
+}
+
+const LABEL = { pilot: 'pilot (plugin, `ready` hook)', poll100: 'poll every 100 ms (process_pilot)', waitOn: 'wait-on defaults (re-implemented)' };
+
+/** Markdown section for docs/performance.md. */
+export function render(r) {
+  const lines = [
+    `${r.trials} trials per strategy and method, interleaved; the child signals 150-350 ms after it starts.`,
+    '',
+    '| strategy | method | median | p95 | waiter CPU | target | met? |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const [name, methods] of Object.entries(r.results)) {
+    for (const [method, m] of Object.entries(methods)) {
+      if (m.unavailable) {
+        lines.push(`| ${name} | ${LABEL[method]} | ${m.unavailable} | | | ${method === 'pilot' ? `<= ${targets[name]} ms` : ''} | ${method === 'pilot' ? 'not measured' : ''} |`);
+        continue;
+      }
+      const isPilot = method === 'pilot';
+      const met = isPilot
+        ? m.latency.median <= targets[name] && m.cpuPercent <= targets.cpu
+          ? 'yes'
+          : `**no**${m.latency.median > targets[name] ? ' (latency)' : ''}${m.cpuPercent > targets.cpu ? ' (CPU)' : ''}`
+        : '';
+      const failures = m.failures ? ` (${m.failures} failed: ${m.firstFailure})` : '';
+      const mode = name === 'fifo' && m.modes.length ? ` [FIFO made by: ${m.modes.join(', ')}]` : '';
+      lines.push(
+        `| ${name} | ${LABEL[method]}${mode} | ${fmt(m.latency.median, 2)} ms | ${fmt(m.latency.p95, 2)} ms | ${fmt(m.cpuPercent, 1)}% | ${isPilot ? `<= ${targets[name]} ms, CPU <= ${targets.cpu}%` : ''} | ${met}${failures} |`,
+      );
+    }
+  }
+  lines.push(
+    '',
+    r.clockCheck.min >= 0
+      ? `Clock check: the child's "signalled" line reached the benchmark ${fmt(r.clockCheck.min, 2)}-${fmt(r.clockCheck.max, 2)} ms (median ${fmt(r.clockCheck.median, 2)} ms) after the time the child recorded, never before it, so the two processes' clocks agree to within ${fmt(r.clockCheck.min, 2)} ms.`
+      : `**Clock check failed**: a child's "signalled" line arrived ${fmt(-r.clockCheck.min, 2)} ms *before* the time it recorded: the clocks of the two processes disagree by at least that much; treat latencies below that as noise.`,
+    'Waiter CPU is the waiting process\'s user+system CPU from spawn to detection divided by that wall time (% of one core); for the pilot it includes everything the pilot process did meanwhile.',
+  );
+  return lines.join('\n');
+}
+
+if (isMain(import.meta.url)) {
+  const flags = parseFlags({ quick: false, trials: 0, only: '' });
+  benchMarker();
+  try {
+    const result = await run({ quick: flags.quick, trials: flags.trials || undefined, only: flags.only ? flags.only.split(',') : undefined });
+    console.log(render(result));
+    console.log(`\nsaved ${saveResult('readiness', result, { quick: flags.quick })}`);
+  } finally {
+    killEverything();
+  }
+}

@@ -1,0 +1,142 @@
+// Runs every benchmark, each in its own node process, then rewrites docs/performance.md from
+// their results (bench/results/*.json). `npm run bench` runs this.
+//
+//   node bench/run-all.mjs                 full run (about 8 minutes), rewrites docs/performance.md
+//   node bench/run-all.mjs --quick         smoke run (about 2 minutes): prints the report, writes
+//                                          bench/results/quick/, leaves the documentation alone
+//   node bench/run-all.mjs --only restart,readiness   run some, re-render the doc from all results
+//   node bench/run-all.mjs --render        no runs: re-render docs/performance.md from saved results
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as cliStart from './cli-start.mjs';
+import { BENCH_DIR, parseFlags, REPO_DIR, RESULTS_DIR } from './lib/cli.mjs';
+import * as readiness from './readiness.mjs';
+import * as restart from './restart.mjs';
+import * as startStop from './start-stop.mjs';
+import * as stats from './stats.mjs';
+
+const BENCHES = [
+  { name: 'start-stop', module: startStop, title: 'Start and stop 200 children (issue 2)' },
+  { name: 'restart', module: restart, title: 'Restart latency after a crash (issue 2)' },
+  { name: 'readiness', module: readiness, title: 'Readiness detection latency (issue 3)' },
+  { name: 'cli-start', module: cliStart, title: '`pilot run` start-up (issue 4)' },
+  { name: 'stats', module: stats, title: 'Stats sampling cost (issue 5)' },
+];
+
+const DESCRIPTIONS = {
+  'start-stop':
+    "Wall time from the manifest object (`ProcessManifest.fromObject` + `new ProcessPilot` + `start()`) until all 200 `sh -c 'exec sleep 1000'` children are spawned, and from `stop()` until all are gone, against a raw-Node baseline that spawns the same children itself (`detached: true`, stdout/stderr piped and read) and then sends SIGTERM to each group and waits for every `'exit'`. RSS of each process while it holds the 200 children.",
+  restart:
+    'A child is SIGKILLed; we time until its replacement has been spawned (pid known): the pilot with `restart_backoff.initial_delay: 0` (`crashProcess()` to the `spawn` hook) against raw Node respawning from the `exit` event (kill to the new child\'s `spawn` event).',
+  readiness:
+    'A child process signals readiness 150-350 ms after its start and records the wall-clock time (`performance.timeOrigin + performance.now()`, readable by both processes) right before it signals; the latency is from that moment to the pilot\'s `ready` hook (or to the baseline waiter noticing). Baselines in the same run, in the same process as the pilot trials: a 100 ms polling loop (process_pilot\'s method) and wait-on\'s defaults. **wait-on is not installed in this repository** and adding dependencies is not ours to do here, so its default behaviour is re-implemented in `bench/lib/waiters.mjs` from its source (250 ms interval started on a timer, TCP connect timeout 300 ms, HTTP HEAD accepting 2xx, a 750 ms stability window for files) and labelled as such; wait-on has no FIFO resource. Strategies whose plugin package still registers nothing are reported as not yet implemented.',
+  'cli-start':
+    "Time from spawning `node core/dist/cli/main.js run pilot.yaml` until its first child has started (the child, `bash -c 'echo $EPOCHREALTIME > $STAMP; exec sleep 1000'`, records the wall-clock time with a bash builtin about 1-2 ms after its spawn), beside `node -e 0` (Node's own start to exit) and a node process that only imports `@pilot/core`, alternating.",
+  stats:
+    "The pilot's own CPU (`process.cpuUsage()` per second) while it holds 200 children and samples them every second (`stats_interval: 1`, one batched pidusage call per round, trees from /proc), against the same pilot with sampling effectively off (`stats_interval: 86400`). Open fds (`/proc/self/fd`) and heap after a forced GC at the start and the end, and every 10 s.",
+};
+
+function runBench(name, quick) {
+  const args = [join(BENCH_DIR, `${name}.mjs`), ...(quick ? ['--quick'] : [])];
+  console.error(`\n== ${name} ==`);
+  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) console.error(`${name} failed (exit ${result.status ?? result.signal}); its previous result, if any, is kept`);
+  return result.status === 0;
+}
+
+function loadResult(name, dir) {
+  const file = join(dir, `${name}.json`);
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+}
+
+const verdict = (met) => (met === true ? 'yes' : met === false ? '**no**' : 'not measured');
+
+/** The whole of docs/performance.md. */
+export function renderDocument(results, { quick = false } = {}) {
+  const present = BENCHES.filter((b) => results[b.name]);
+  const machines = present.map((b) => results[b.name].machine);
+  const m = machines[0];
+  const dates = machines.map((x) => x.date.slice(0, 16).replace('T', ' ')).sort();
+  const commits = [...new Set(machines.map((x) => x.commit))];
+  const lines = [
+    '# Performance',
+    '',
+    '<!-- Generated by `node bench/run-all.mjs` from bench/results/*.json, except the section "Where the time goes", which is bench/analysis.md. Do not edit by hand. -->',
+    '',
+    quick ? '> **Smoke run (`--quick`)**: few trials; not the reference numbers.\n' : '',
+    'ProcessPilot against baselines measured **in the same run**: raw Node doing the same work, process_pilot\'s 100 ms polling, wait-on\'s defaults, `node -e 0`. Medians and ratios, never absolute limits: the benchmarks are in `bench/` and are not part of `npm test`.',
+    '',
+    '## How to run',
+    '',
+    '```sh',
+    'npx tsc -b                      # the benchmarks run against the built core/dist and plugins/*/dist',
+    'npm run bench                   # all of them (node bench/run-all.mjs), about 8 minutes; rewrites this page',
+    'node bench/run-all.mjs --quick  # smoke run, about 2 minutes; prints the report, leaves this page alone',
+    'node bench/start-stop.mjs       # any one benchmark alone (also: restart, readiness, cli-start, stats)',
+    'node bench/stats.mjs --soak 600 # the 10-minute fd/heap soak of issue 5',
+    '```',
+    '',
+    'Every benchmark kills every process it started, also on error or Ctrl-C: the groups it spawned, and every process carrying its `BENCH_MARK` environment marker (`bench/lib/cleanup.mjs`); nothing is ever killed by name. `PILOT_BENCH_CORE=/path/to/index.js` measures another build of core (a patched copy) against the same baselines; such results go to `bench/results/patched/` and never into this page.',
+    '',
+    '## Machine and noise',
+    '',
+    `- ${m.nproc} CPUs (${m.cpu}), ${m.kernel}, Node ${m.node}.`,
+    `- Measured ${dates[0]}${dates.length > 1 && dates.at(-1) !== dates[0] ? ` to ${dates.at(-1)}` : ''} UTC at commit ${commits.join(', ')}${m.core.startsWith('@pilot/core') ? '' : `, core from ${m.core}`}.`,
+    '- The machine is shared: other engineers run test suites (hundreds of short-lived processes) on the same 2 cores while these numbers are taken. Each benchmark therefore alternates the pilot and its baseline round by round, reports medians (p95 where the tail matters) and ratios against the baseline of the same run, and records the load average. Absolute times move by 2x between quiet and busy minutes; the ratios move much less. The /proc-scanning parts of the engine also scale with the number of processes on the machine (reported where it matters).',
+    '',
+    '## Summary',
+    '',
+    '| benchmark | measured | target | met? |',
+    '|---|---|---|---|',
+  ];
+  for (const bench of BENCHES) {
+    const result = results[bench.name];
+    if (!result) {
+      lines.push(`| ${bench.title} | not run yet | | not measured |`);
+      continue;
+    }
+    for (const [metric, measured, target, met] of bench.module.headline(result, results['stats-soak'])) {
+      lines.push(`| ${metric} | ${measured} | ${target} | ${verdict(met)} |`);
+    }
+  }
+  BENCHES.forEach((bench, index) => {
+    const result = results[bench.name];
+    lines.push('', `## ${index + 1}. ${bench.title}`, '', DESCRIPTIONS[bench.name], '');
+    if (!result) {
+      lines.push(`Not run yet: \`node bench/${bench.name}.mjs\`.`);
+      return;
+    }
+    lines.push(`Command: \`${result.command}\` (${result.machine.date.slice(0, 16).replace('T', ' ')} UTC, commit ${result.machine.commit}).`, '');
+    lines.push(bench.module.render(result, results['stats-soak']));
+  });
+  const analysis = join(BENCH_DIR, 'analysis.md');
+  if (existsSync(analysis)) lines.push('', readFileSync(analysis, 'utf8').trim());
+  return `${lines.filter((line, i, all) => !(line === '' && all[i - 1] === '')).join('\n')}\n`;
+}
+
+const flags = parseFlags({ quick: false, only: '', render: false });
+const selected = flags.only ? flags.only.split(',') : BENCHES.map((b) => b.name);
+for (const name of selected) {
+  if (!BENCHES.some((b) => b.name === name)) throw new Error(`unknown benchmark ${name}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
+}
+if (!flags.render) {
+  if (!existsSync(join(REPO_DIR, 'core', 'dist', 'index.js'))) {
+    console.error('core/dist is missing: run `npx tsc -b` first');
+    process.exit(1);
+  }
+  let failed = 0;
+  for (const name of selected) if (!runBench(name, flags.quick)) failed += 1;
+  if (failed) process.exitCode = 1;
+}
+const dir = flags.quick ? join(RESULTS_DIR, 'quick') : RESULTS_DIR;
+const results = Object.fromEntries(
+  [...BENCHES.map((b) => b.name), 'stats-soak'].map((name) => [name, loadResult(name, name === 'stats-soak' ? RESULTS_DIR : dir)]),
+);
+const document = renderDocument(results, { quick: flags.quick });
+if (flags.quick) {
+  console.log(document);
+} else {
+  writeFileSync(join(REPO_DIR, 'docs', 'performance.md'), document);
+  console.error(`\nwrote docs/performance.md`);
+}
