@@ -1,12 +1,9 @@
-import { isPilotError } from '../index.js';
 import { EXIT } from './exit-codes.js';
 
-/** A command-line mistake (exit code 2), e.g. a flag value that cannot be used. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-/** A failure that is not a bug, with its own message and exit code (e.g. "no pilot is running"). */
+/**
+ * A failure that is not a bug, with its own message and exit code: "no pilot is running" (1),
+ * a flag value that cannot be used (2).
+ */
 export class CliError extends Error {
   override readonly name = 'CliError';
   constructor(
@@ -22,7 +19,8 @@ export class CliError extends Error {
  * show a stack trace; `--debug` adds one (and the cause chain) for every error.
  */
 export function reportError(error: unknown, debug: boolean, write: (text: string) => void = (t) => process.stderr.write(t)): number {
-  const known = isPilotError(error) || error instanceof UsageError || error instanceof CliError;
+  // By name, not instanceof: importing the engine just to print an error would slow every command.
+  const known = (error instanceof Error && error.name === 'PilotError') || error instanceof CliError;
   const message = error instanceof Error ? error.message : String(error);
   write(`error: ${message}\n`);
   if (!known) write('This looks like a bug in pilot; run again with --debug and report the stack trace.\n');
@@ -31,7 +29,6 @@ export function reportError(error: unknown, debug: boolean, write: (text: string
       write(`${current === error ? '' : 'caused by: '}${current.stack ?? current.message}\n`);
     }
   }
-  if (error instanceof UsageError) return EXIT.usage;
   if (error instanceof CliError) return error.exitCode;
   return EXIT.failure;
 }

@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
-import { ProcessManifest } from '../index.js';
-import { formatGraph, type GraphFormat } from './graph-format.js';
+import type { GraphFormat } from './graph-format.js';
 import { findManifest } from './manifest-path.js';
 import { examples } from './options.js';
 
@@ -20,6 +19,7 @@ export function registerGraph(program: Command): void {
       ]),
     )
     .action(async (manifestArg: string | undefined, flags: { format: GraphFormat }) => {
+      const [{ ProcessManifest }, { formatGraph }] = await Promise.all([import('../index.js'), import('./graph-format.js')]);
       // Only names and dependencies matter here: executables need not exist on this machine.
       const manifest = await ProcessManifest.fromFile(findManifest(manifestArg), { checkFiles: false });
       process.stdout.write(formatGraph(manifest.processes, flags.format));

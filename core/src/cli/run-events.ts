@@ -48,5 +48,11 @@ export function tapRunEvents(pilot: ProcessPilot, sink: RunSink): void {
     sink.event({ event: 'stopping', process: info.name, signal: pilot.getProcessByName(info.name)?.stop_signal ?? 'SIGTERM' }),
   );
   hooks.stopped.tap(name, (info) => sink.event({ event: 'stopped', process: info.name, code: info.returnCode, signal: info.signal }));
+  hooks.beforeStop.tap(name, (reason) => {
+    // Stops the CLI asks for are reported by the CLI itself, with their cause.
+    const last = pilot.lastStop;
+    if (reason === 'shutdown_everything') sink.event({ event: 'stop-all', reason: `process "${last?.process}" ended and its shutdown_strategy is shutdown_everything` });
+    if (reason === 'start_failed') sink.event({ event: 'stop-all', reason: 'start-up failed' });
+  });
   hooks.pluginError.tap(name, (error) => sink.event({ event: 'plugin-error', message: error.message }));
 }

@@ -42,16 +42,9 @@ export async function runSession(options: SessionOptions): Promise<number> {
   };
   const killNow = (signal: StopSignal) => {
     output.event({ event: 'kill-all', reason: `received ${signal} again` });
-    for (const info of pilot.getRunningProcess()) {
-      if (info.pid === undefined) continue;
-      try {
-        pilot.crashProcess(info.name);
-      } catch {
-        // It exited meanwhile: nothing to kill.
-      }
-    }
     output.close();
-    // The engine SIGKILLs every process group it still tracks when the host exits.
+    // Exiting runs the engine's exit guard: it SIGKILLs every tree it still tracks (group and
+    // descendants) synchronously. Crashing main pids first would orphan their descendants.
     process.exit(signalExitCode(signal));
   };
   const releaseSignals = onStopSignals((signal) => {
@@ -69,7 +62,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
     startError = error;
   }
   if (startError === undefined) {
-    output.event({ event: 'all-ready', processes: selected, durationMs: performance.now() - startedAt });
+    output.event({ event: 'all-ready', processes: selected, durationMs: Math.round(performance.now() - startedAt) });
     if (options.stopAfterSeconds !== undefined) {
       const seconds = options.stopAfterSeconds;
       stopTimer = setTimeout(() => stopWith({ code: EXIT.ok, reason: `--stop-after ${seconds} s elapsed` }), seconds * 1000);

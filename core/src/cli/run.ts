@@ -1,10 +1,8 @@
 import { Option, type Command } from 'commander';
-import { ProcessManifest } from '../index.js';
 import { shouldColor } from './colors.js';
 import { findManifest } from './manifest-path.js';
 import { collectNames, examples, parseSeconds } from './options.js';
 import { createOutput, type OutputFormat } from './run-output.js';
-import { runSession } from './run-session.js';
 
 interface RunFlags {
   only?: string[];
@@ -33,6 +31,7 @@ export function registerRun(program: Command): void {
       ]) + '\nExit codes: 0 clean stop or every process finished with 0; 1 start-up failed; a shutdown_everything process\'s own code; 2 usage error.\n',
     )
     .action(async (manifestArg: string | undefined, flags: RunFlags) => {
+      const [{ ProcessManifest }, { runSession }] = await Promise.all([import('../index.js'), import('./run-session.js')]);
       const manifest = await ProcessManifest.fromFile(findManifest(manifestArg));
       const output = createOutput({
         format: flags.output,

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { discoverPluginPackages, manifestJsonSchema, ProcessManifest, ProcessPilot, type PilotPlugin } from '../index.js';
+import type { PilotPlugin } from '../index.js';
 import { examples } from './options.js';
 
 /** `pilot schema`: the manifest's JSON Schema with the options of every installed plugin. */
@@ -26,6 +26,7 @@ export function registerSchema(program: Command): void {
 
 /** The JSON Schema with `plugins` registered: a pilot over a trivial in-memory manifest holds them. */
 async function schemaWithPlugins(plugins: readonly PilotPlugin[]): Promise<object> {
+  const { manifestJsonSchema, ProcessManifest, ProcessPilot } = await import('../index.js');
   const manifest = ProcessManifest.fromObject({ processes: [{ name: 'schema', path: process.execPath }] });
   const pilot = new ProcessPilot(manifest, { handleSignals: false });
   for (const plugin of plugins) {
@@ -44,6 +45,7 @@ async function schemaWithPlugins(plugins: readonly PilotPlugin[]): Promise<objec
  * package that fails to load is left out with a warning: one broken plugin must not hide the rest.
  */
 async function installedPlugins(directory: string): Promise<PilotPlugin[]> {
+  const { discoverPluginPackages } = await import('../index.js');
   const plugins: PilotPlugin[] = [];
   for (const pkg of discoverPluginPackages([directory])) {
     try {

@@ -58,7 +58,7 @@ export class StatusLine {
     const now = performance.now();
     const parts = [...this.waiting].map(([name, { since, what }]) => `${name}${what ? ` (${what})` : ''} ${((now - since) / 1000).toFixed(1)} s`);
     const text = `waiting for ${parts.join(', ')}`;
-    const width = Math.max(20, (this.out.columns ?? 80) - 1);
+    const width = Math.max(20, (this.out.columns || 80) - 1);
     this.shown = true;
     return text.length > width ? `${text.slice(0, width - 1)}…` : text;
   }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ProcessManifest, ProcessPilot, startLevels, type Manifest } from '../index.js';
+import type { Manifest } from '../index.js';
 import { readinessOf } from './describe-process.js';
 import { findManifest } from './manifest-path.js';
 import { examples } from './options.js';
@@ -19,17 +19,18 @@ export function registerValidate(program: Command): void {
       ]),
     )
     .action(async (manifestArg: string | undefined) => {
+      const { ProcessManifest, ProcessPilot, startLevels } = await import('../index.js');
       const manifest = await ProcessManifest.fromFile(findManifest(manifestArg));
       // Loads the plugins the manifest names and checks every plugin name and option; nothing starts.
       await new ProcessPilot(manifest, { handleSignals: false }).initialize();
-      process.stdout.write(summary(manifest));
+      process.stdout.write(summary(manifest, startLevels(manifest.processes)));
     });
 }
 
-/** The valid manifest as a table in start order: step, name, readiness, dependencies, exit policy. */
-export function summary(manifest: Manifest): string {
+/** The valid manifest as a table in start `levels`: step, name, readiness, dependencies, exit policy. */
+export function summary(manifest: Manifest, levels: readonly string[][]): string {
   const byName = new Map(manifest.processes.map((spec) => [spec.name, spec]));
-  const rows = startLevels(manifest.processes).flatMap((level, index) =>
+  const rows = levels.flatMap((level, index) =>
     level.map((name) => {
       const spec = byName.get(name)!;
       return [String(index + 1), name, readinessOf(spec), spec.dependencies.join(', ') || '-', spec.shutdown_strategy];
