@@ -1,5 +1,3 @@
-import http from 'node:http';
-import https from 'node:https';
 import { pollUntil, type ReadinessStrategy } from '@pilot/core';
 import { httpOptionsSchema, type HttpOptions } from './options.js';
 import { requestOnce } from './request-once.js';
@@ -16,7 +14,7 @@ export function targetUrl(options: HttpOptions): URL {
 /**
  * `ready_strategy: http`: GET the URL every `interval_ms` until the status is accepted (and the
  * body contains `body_contains`, if given) while the process is alive. Each request has its own
- * `timeout_ms`; sockets are never kept alive, and the one in flight is destroyed on abort.
+ * `timeout_ms`; its socket is destroyed once it is judged or the wait aborts: none is kept alive.
  */
 export const httpStrategy: ReadinessStrategy<HttpOptions> = {
   name: 'http',
@@ -24,22 +22,17 @@ export const httpStrategy: ReadinessStrategy<HttpOptions> = {
   async wait(context) {
     const { options } = context;
     const url = targetUrl(options);
-    const agent = url.protocol === 'https:' ? new https.Agent({ keepAlive: false, rejectUnauthorized: !options.insecure }) : new http.Agent({ keepAlive: false });
-    try {
-      await pollUntil(context.signal, options.interval_ms, async () => {
-        const result = await requestOnce({
-          url,
-          headers: options.headers,
-          ranges: options.status,
-          bodyContains: options.body_contains,
-          agent,
-          timeoutMs: options.timeout_ms,
-          signal: context.signal,
-        });
-        return result.ok && context.isAlive();
+    await pollUntil(context.signal, options.interval_ms, async () => {
+      const result = await requestOnce({
+        url,
+        headers: options.headers,
+        ranges: options.status,
+        bodyContains: options.body_contains,
+        rejectUnauthorized: !options.insecure,
+        timeoutMs: options.timeout_ms,
+        signal: context.signal,
       });
-    } finally {
-      agent.destroy();
-    }
+      return result.ok && context.isAlive();
+    });
   },
 };

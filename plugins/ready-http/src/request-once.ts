@@ -1,5 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
 import { acceptsStatus, describeRanges, type StatusRange } from './status.js';
 import { localhostLookup } from './localhost-lookup.js';
 
@@ -12,7 +14,8 @@ export interface HttpAttempt {
   headers: Record<string, string>;
   ranges: readonly StatusRange[];
   bodyContains: string | undefined;
-  agent: http.Agent;
+  /** For https: verify the server's certificate. */
+  rejectUnauthorized: boolean;
   timeoutMs: number;
   signal: AbortSignal;
 }
@@ -23,56 +26,79 @@ export interface AttemptResult {
   reason: string;
 }
 
+type Finish = (result: AttemptResult) => void;
+
 /**
  * GET `url` once. Settles (never rejects) when the status and body are judged, on any error,
- * after `timeoutMs`, or when `signal` aborts; the request and its socket are destroyed then.
+ * after `timeoutMs`, or when `signal` aborts; its socket is destroyed then, so nothing is kept
+ * alive. The TCP connection is made first and the request sent over it: while the server is
+ * not listening, an attempt costs one refused connect and no HTTP machinery.
  */
 export function requestOnce(attempt: HttpAttempt): Promise<AttemptResult> {
   if (attempt.signal.aborted) return Promise.resolve({ ok: false, reason: 'aborted' });
   return new Promise((resolve) => {
-    const { url } = attempt;
-    const client = url.protocol === 'https:' ? https : http;
-    let request: http.ClientRequest;
-    try {
-      // Explicit autoSelectFamily: the host may have turned Node's default off.
-      const options: http.RequestOptions & { autoSelectFamily: boolean } = {
-        method: 'GET',
-        agent: attempt.agent,
-        headers: { ...attempt.headers, connection: 'close' },
-        lookup: localhostLookup as never,
-        autoSelectFamily: true,
-      };
-      request = client.request(url, options);
-    } catch (error) {
-      return resolve({ ok: false, reason: (error as Error).message });
-    }
     let settled = false;
-    const finish = (result: AttemptResult) => {
+    let request: http.ClientRequest | undefined;
+    const finish: Finish = (result) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       attempt.signal.removeEventListener('abort', onAbort);
-      request.destroy();
+      request?.destroy();
+      socket.destroy();
       resolve(result);
     };
     const timer = setTimeout(() => finish({ ok: false, reason: `no answer within ${attempt.timeoutMs} ms` }), attempt.timeoutMs);
     const onAbort = () => finish({ ok: false, reason: 'aborted' });
     attempt.signal.addEventListener('abort', onAbort, { once: true });
-    request.on('error', (error) => finish({ ok: false, reason: error.message || (error as NodeJS.ErrnoException).code || 'request failed' }));
-    request.on('close', () => finish({ ok: false, reason: 'connection closed before an answer' }));
-    request.on('response', (response) => {
-      response.on('error', () => finish({ ok: false, reason: 'response aborted' }));
-      const status = response.statusCode ?? 0;
-      if (!acceptsStatus(attempt.ranges, status)) return finish({ ok: false, reason: `status ${status}, expected ${describeRanges(attempt.ranges)}` });
-      if (attempt.bodyContains === undefined) return finish({ ok: true, reason: `status ${status}` });
-      readBody(response, attempt.bodyContains, finish);
+    const socket = connect(attempt.url);
+    socket.on('error', (error) => finish({ ok: false, reason: error.message || 'connection failed' }));
+    socket.once('connect', () => {
+      if (!settled) request = sendRequest(attempt, socket, finish);
     });
-    request.end();
   });
 }
 
+/** The URL's host without the brackets of an IPv6 literal. */
+const hostOf = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, '$1');
+
+function connect(url: URL): net.Socket {
+  const host = hostOf(url);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  // Explicit autoSelectFamily: the host may have turned Node's default off.
+  return net.connect({ host, port, lookup: localhostLookup as never, autoSelectFamily: true });
+}
+
+/** Send the GET over the connected `socket` (wrapped in TLS for https) and judge the answer. */
+function sendRequest(attempt: HttpAttempt, socket: net.Socket, finish: Finish): http.ClientRequest | undefined {
+  const { url } = attempt;
+  const secure = url.protocol === 'https:';
+  const host = hostOf(url);
+  // SNI takes names only; the certificate is still checked against `host`, IP or name.
+  const servername = net.isIP(host) ? undefined : host;
+  const createConnection = secure ? () => tls.connect({ socket, host, servername, rejectUnauthorized: attempt.rejectUnauthorized }) : () => socket;
+  let request: http.ClientRequest;
+  try {
+    request = (secure ? https : http).request(url, { method: 'GET', headers: { ...attempt.headers, connection: 'close' }, createConnection });
+  } catch (error) {
+    finish({ ok: false, reason: (error as Error).message });
+    return undefined;
+  }
+  request.on('error', (error) => finish({ ok: false, reason: error.message || 'request failed' }));
+  request.on('close', () => finish({ ok: false, reason: 'connection closed before an answer' }));
+  request.on('response', (response) => {
+    response.on('error', () => finish({ ok: false, reason: 'response aborted' }));
+    const status = response.statusCode ?? 0;
+    if (!acceptsStatus(attempt.ranges, status)) return finish({ ok: false, reason: `status ${status}, expected ${describeRanges(attempt.ranges)}` });
+    if (attempt.bodyContains === undefined) return finish({ ok: true, reason: `status ${status}` });
+    readBody(response, attempt.bodyContains, finish);
+  });
+  request.end();
+  return request;
+}
+
 /** Read the body until `needle` appears (ready), it ends, or {@link BODY_LIMIT} is reached. */
-function readBody(response: http.IncomingMessage, needle: string, finish: (result: AttemptResult) => void): void {
+function readBody(response: http.IncomingMessage, needle: string, finish: Finish): void {
   const decoder = new TextDecoder();
   let text = '';
   let bytes = 0;
