@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import controlHttp from '@pilot/plugin-control-http';
 import { Sandbox, eventually, isAlive } from '../../../core/test/support/index.js';
@@ -156,4 +157,53 @@ test('unknown routes, actions and processes get 4xx and dispatch nothing', async
   expect((await call(target, '/v1/processes/web/stop')).headers.allow).toBe('POST');
   expect(dispatched).toEqual([]);
   expect(pilot.getRunningProcess().map((info) => info.pid)).toEqual(pids);
+});
+
+test('while the pilot stops, actions get 503 and reads are still served', async () => {
+  const { pilot, target } = await startPilot();
+  const replies: { status: number; error?: string }[] = [];
+  // Tapped after the plugin's own beforeStop tap, so the server already knows the pilot is stopping.
+  pilot.hooks.beforeStop.tapPromise('test', async () => {
+    for (const action of ['start', 'stop', 'restart']) {
+      const reply = await call(target, `/v1/processes/web/${action}`, { method: 'POST' });
+      replies.push({ status: reply.status, error: reply.json.error });
+    }
+    replies.push({ status: (await call(target, '/v1/processes/web')).status });
+  });
+  await pilot.stop();
+  expect(replies).toEqual([
+    ...Array(3).fill({ status: 503, error: 'the pilot is stopping; actions are refused until it starts again' }),
+    { status: 200 },
+  ]);
+  // After a new start, actions are accepted again.
+  await pilot.start();
+  expect((await call(target, '/v1/processes/web/restart', { method: 'POST' })).status).toBe(200);
+});
+
+test('a start that the pilot refuses gets 409, one that fails gets 500, each with the reason', async () => {
+  const script = sandbox.file('later.sh', '#!/bin/sh\nexec sleep 1000\n', true);
+  const manifest = await sandbox.manifest({
+    control_server: 'http',
+    processes: [
+      { name: 'db', path: fixture('chatty.sh') },
+      { name: 'api', path: script, dependencies: ['db'] },
+    ],
+  });
+  const pilot = sandbox.pilot(manifest, { plugins: [controlHttp()] });
+  await pilot.start();
+  const target: Target = { socketPath: join(sandbox.directory, '.pilot', 'control.sock') };
+  expect((await call(target, '/v1/processes/api/stop', { method: 'POST' })).status).toBe(200);
+  expect((await call(target, '/v1/processes/db/stop', { method: 'POST' })).status).toBe(200);
+
+  const blocked = await call(target, '/v1/processes/api/start', { method: 'POST' });
+  expect(blocked.status).toBe(409);
+  expect(blocked.json.error).toMatch(/^start "api" failed: .*depends on db, which is not running/);
+
+  expect((await call(target, '/v1/processes/db/start', { method: 'POST' })).status).toBe(200);
+  // The executable lost its exec bit after the manifest was checked: the spawn itself fails.
+  chmodSync(script, 0o644);
+  const failed = await call(target, '/v1/processes/api/start', { method: 'POST' });
+  expect(failed.status).toBe(500);
+  expect(failed.json.error).toMatch(/^start "api" failed: /);
+  expect((await call(target, '/v1/processes/api')).json).toMatchObject({ pid: null });
 });
