@@ -3,7 +3,9 @@ import { Sandbox, fixture } from '../support/index.js';
 import { FILE_READY_PLUGIN, CliRun, cleanUp, eventLines, hasScript, jsonLines, pilot, writeManifest } from './cli-support.js';
 
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await cleanUp(sandbox)).toEqual([]));
 
 const ANSI = /\x1b\[/;

@@ -3,7 +3,9 @@ import { Sandbox, eventually, fixture } from '../support/index.js';
 import { FILE_READY_PLUGIN, CliRun, cleanUp, jsonLines, writeManifest } from './cli-support.js';
 
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await cleanUp(sandbox)).toEqual([]));
 
 /** Every marked process is gone (the engine's watchdog may need a moment to exit after the CLI). */
