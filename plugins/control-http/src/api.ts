@@ -60,7 +60,7 @@ async function serve(context: ApiContext, route: Route, req: IncomingMessage, re
       await context.actions.run(route.name, route.action);
       return sendJson(res, 200, view(context, route.name));
     case 'events':
-      return context.events.open(req, res);
+      return context.events.open(res);
     case 'metrics': {
       const text = renderMetrics(pilot.getRunningProcess(), feed);
       res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { LogEvent, StateEvent } from './feed.js';
 
 /** Comment line sent every this many ms so that proxies and clients see the stream is alive. */
@@ -20,7 +20,7 @@ export class EventStream {
   }
 
   /** Turn `res` into an event stream and keep it until the client goes away. */
-  open(req: IncomingMessage, res: ServerResponse): void {
+  open(res: ServerResponse): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -33,8 +33,9 @@ export class EventStream {
       this.clients.delete(res);
       if (this.clients.size === 0) this.stopHeartbeat();
     };
+    // The response closes when the client disconnects (or the server ends it); the request's own
+    // 'close' may fire as soon as its (empty) body is read, so it is not a disconnect signal.
     res.on('close', leave);
-    req.on('close', leave);
     this.startHeartbeat();
   }
 

@@ -67,6 +67,8 @@ export async function startHttpControlServer(context: StartContext): Promise<Con
     server.close();
     server.closeAllConnections();
     if (socket) removeOwnSocket(socket);
+    // A per-process runtime directory is nobody else's: leave nothing behind.
+    if (locations.perProcess) rmSync(locations.stateDirectory, { recursive: true, force: true });
     throw error;
   }
   const unsubscribe = feed.subscribe({ state: (e) => events.state(e), log: (e) => events.log(e), stopping: () => actions.drain() });

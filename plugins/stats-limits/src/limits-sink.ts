@@ -1,4 +1,4 @@
-import type { ProcessPilot, ProcessStats, StatsSink } from '@pilot/core';
+import type { ProcessInfo, ProcessPilot, ProcessStats, StatsSink } from '@pilot/core';
 import { formatBytes } from './memory-size.js';
 import type { LimitsOptions } from './options.js';
 import type { RestartGuard } from './restart-guard.js';
@@ -45,8 +45,10 @@ export class LimitsSink implements StatsSink {
 
   /** Count the samples; restarts run in the background so that sampling never waits for them. */
   handle(samples: readonly ProcessStats[]): void {
+    // One snapshot per batch: a lookup per sample would cost O(processes) each.
+    const infos = new Map(this.pilot.getRunningProcess().map((info) => [info.name, info]));
     for (const sample of samples) {
-      const event = this.exceeded(sample);
+      const event = this.exceeded(sample, infos.get(sample.name));
       if (!event) continue;
       this.streaks.delete(sample.name);
       if (!this.guard.accepts(sample.name)) continue;
@@ -56,8 +58,7 @@ export class LimitsSink implements StatsSink {
     }
   }
 
-  private exceeded(sample: ProcessStats): LimitRestart | undefined {
-    const info = this.pilot.getRunningProcess(sample.name);
+  private exceeded(sample: ProcessStats, info: ProcessInfo | undefined): LimitRestart | undefined {
     // Only a ready instance that is still the sampled one is judged; others are starting or going.
     if (info?.status !== 'running' || info.pid !== sample.pid || this.guard.isRestarting(sample.name)) {
       this.streaks.delete(sample.name);
