@@ -2,7 +2,7 @@
 // `node -e 0` (Node's own start and exit) measured in the same run, runs alternating. The child
 // is `bash -c 'echo $EPOCHREALTIME > $STAMP; exec sleep 1000'`: bash writes the wall-clock time
 // with a builtin (no extra exec), about 1-2 ms after the pilot's spawn; the invocation time is
-// taken right before spawn(). Also shown: a node process that only imports @pilot/core, to tell
+// Date.now() right before spawn() (a fresh wall-clock reading: 1 ms resolution, no drift). Also shown: a node process that only imports @pilot/core, to tell
 // module loading from the CLI's own work. After each run the pilot gets SIGINT and must exit,
 // leaving no child behind.
 //
@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchMarker, killEverything, markedPids } from './lib/cleanup.mjs';
 import { isMain, machine, parseFlags, pause, REPO_DIR, saveResult, waitUntil } from './lib/cli.mjs';
-import { wallNow } from './lib/clock.mjs';
 import { fmt, summarize } from './lib/stats.mjs';
 
 const CLI = join(REPO_DIR, 'core', 'dist', 'cli', 'main.js');
@@ -24,10 +23,10 @@ export const targets = { overheadMs: 150 };
 /** Spawn `node args` and resolve with ms from just before spawn() to its 'exit'. */
 function timeNode(args) {
   return new Promise((resolve, reject) => {
-    const t0 = wallNow();
+    const t0 = performance.now();
     const child = spawn(process.execPath, args, { stdio: 'ignore' });
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(wallNow() - t0) : reject(new Error(`node ${args.join(' ')} exited ${code}`))));
+    child.once('exit', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`node ${args.join(' ')} exited ${code}`))));
   });
 }
 
@@ -39,7 +38,7 @@ async function timePilotRun(dir, index) {
     ['processes:', '  - name: first', '    path: bash', '    args: ["-c", "echo $EPOCHREALTIME > \\"$STAMP\\"; exec sleep 1000"]', `    env: { STAMP: "${stamp}" }`, ''].join('\n'),
   );
   let output = '';
-  const t0 = wallNow();
+  const t0 = Date.now();
   const pilot = spawn(process.execPath, [CLI, 'run', manifest, '--output', 'raw'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   pilot.stdout.on('data', (chunk) => (output += chunk));
   pilot.stderr.on('data', (chunk) => (output += chunk));

@@ -1,6 +1,6 @@
 // Benchmark (issue 3): readiness detection latency, from the moment the child signals (it records
-// performance.timeOrigin + performance.now() just before creating the file, listening, or
-// writing to the FIFO) to the pilot's `ready` hook, for file, tcp, fifo and http; side by side in
+// the system-wide monotonic clock just before creating the file, listening, or writing to the
+// FIFO; see lib/clock.mjs) to the pilot's `ready` hook, for file, tcp, fifo and http; side by side in
 // the same run with a 100 ms polling loop (process_pilot's method) and with wait-on's default
 // behaviour re-implemented in bench/lib/waiters.mjs (wait-on is not installed here). Also the
 // waiter's CPU while it waits: process.cpuUsage() from spawn to detection / wall time.
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { benchMarker, killEverything } from './lib/cleanup.mjs';
 import { spawnRaw } from './lib/children.mjs';
 import { importCore, isMain, machine, parseFlags, saveResult, waitUntil } from './lib/cli.mjs';
-import { wallNow } from './lib/clock.mjs';
+import { monoNow } from './lib/clock.mjs';
 import { fmt, summarize } from './lib/stats.mjs';
 import { poll100, waitOn } from './lib/waiters.mjs';
 
@@ -92,11 +92,11 @@ async function pilotTrial(core, strategy, make, target, delay) {
   let readyAt;
   let cpu;
   pilot.hooks.spawn.tap('bench', () => {
-    spawnAt = wallNow();
+    spawnAt = monoNow();
     cpuAt = process.cpuUsage();
   });
   pilot.hooks.ready.tap('bench', () => {
-    readyAt = wallNow();
+    readyAt = monoNow();
     cpu = process.cpuUsage(cpuAt);
   });
   try {
@@ -113,17 +113,17 @@ async function rawTrial(method, strategy, target, delay) {
   let lineAt;
   const child = await spawnRaw(process.execPath, [CHILD, strategy.name, String(target), String(delay)], {
     onData: (chunk) => {
-      lineAt ??= wallNow();
+      lineAt ??= monoNow();
       text += chunk;
     },
   });
-  const spawnAt = wallNow();
+  const spawnAt = monoNow();
   const cpuAt = process.cpuUsage();
   const abort = new AbortController();
   const deadline = setTimeout(() => abort.abort(), 10_000);
   try {
     await (method === 'poll100' ? poll100 : waitOn)(strategy.name, target, abort.signal);
-    const readyAt = wallNow();
+    const readyAt = monoNow();
     const cpu = process.cpuUsage(cpuAt);
     const signalled = await waitUntil(() => parseSignal(text), { timeoutMs: 5000, what: 'the child to report its signal time' });
     return { latency: readyAt - signalled.at, cpuMs: (cpu.user + cpu.system) / 1000, waitMs: readyAt - spawnAt, detail: signalled.detail, pipeMs: lineAt - signalled.at };
@@ -263,8 +263,8 @@ export function render(r) {
   lines.push(
     '',
     r.clockCheck.min >= 0
-      ? `Clock check: the child's "signalled" line reached the benchmark ${fmt(r.clockCheck.min, 2)}-${fmt(r.clockCheck.max, 2)} ms (median ${fmt(r.clockCheck.median, 2)} ms) after the time the child recorded, never before it, so the two processes' clocks agree to within ${fmt(r.clockCheck.min, 2)} ms.`
-      : `**Clock check failed**: a child's "signalled" line arrived ${fmt(-r.clockCheck.min, 2)} ms *before* the time it recorded: the clocks of the two processes disagree by at least that much; treat latencies below that as noise.`,
+      ? `Clock: child and benchmark both read CLOCK_MONOTONIC (\`process.hrtime\`), one system-wide clock, so no skew enters the latencies; as a check, the child's "signalled" line always reached the benchmark after the time it recorded (${fmt(r.clockCheck.min, 2)}-${fmt(r.clockCheck.max, 2)} ms later, median ${fmt(r.clockCheck.median, 2)} ms).`
+      : `**Clock check failed**: a child's "signalled" line arrived ${fmt(-r.clockCheck.min, 2)} ms before the time it recorded; the latencies are suspect.`,
     'Waiter CPU is the waiting process\'s user+system CPU from spawn to detection divided by that wall time (% of one core); for the pilot it includes everything the pilot process did meanwhile.',
   );
   return lines.join('\n');

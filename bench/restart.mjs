@@ -7,6 +7,8 @@
 // alternate between the sides.
 //
 //   node bench/restart.mjs [--quick] [--trials 40]
+//   node bench/restart.mjs --candidate /tmp/core-copy/dist/index.js   (a third side: a candidate
+//       build of core in the same run; saved under bench/results/patched/ only)
 import { fileURLToPath } from 'node:url';
 import { benchMarker, killEverything } from './lib/cleanup.mjs';
 import { loadAverage, spawnRaw } from './lib/children.mjs';
@@ -80,19 +82,21 @@ async function workerRaw(trials) {
 }
 
 /** Run the comparison; returns the result saved to bench/results/restart.json. */
-export async function run({ quick = false, trials } = {}) {
+export async function run({ quick = false, trials, candidate } = {}) {
   trials ??= quick ? 10 : 40;
   const block = Math.min(10, trials);
   const blocks = Math.ceil(trials / block);
-  const all = { pilot: { fromKill: [], fromExit: [] }, raw: { fromKill: [], fromExit: [] } };
+  const all = { pilot: { fromKill: [], fromExit: [] }, raw: { fromKill: [], fromExit: [] }, candidate: { fromKill: [], fromExit: [] } };
+  const sides = candidate ? ['pilot', 'raw', 'candidate'] : ['pilot', 'raw'];
   const loads = [];
   for (let b = 0; b < blocks; b += 1) {
-    for (const side of b % 2 === 0 ? ['pilot', 'raw'] : ['raw', 'pilot']) {
+    for (const side of b % 2 === 0 ? sides : [...sides].reverse()) {
       loads.push(loadAverage());
-      const result = await runWorker(SCRIPT, ['--worker', side, '--trials', String(block)]);
+      const env = side === 'candidate' ? { PILOT_BENCH_CORE: candidate } : {};
+      const result = await runWorker(SCRIPT, ['--worker', side === 'raw' ? 'raw' : 'pilot', '--trials', String(block)], { env });
       all[side].fromKill.push(...result.fromKill);
       all[side].fromExit.push(...result.fromExit);
-      process.stderr.write(`  block ${b + 1}/${blocks} ${side.padEnd(5)} median kill->spawned ${fmt(summarize(result.fromKill).median, 2)} ms\n`);
+      process.stderr.write(`  block ${b + 1}/${blocks} ${side.padEnd(9)} median kill->spawned ${fmt(summarize(result.fromKill).median, 2)} ms\n`);
     }
   }
   const side = (s) => ({ fromKill: summarize(all[s].fromKill), fromExit: summarize(all[s].fromExit), samples: all[s] });
@@ -107,6 +111,7 @@ export async function run({ quick = false, trials } = {}) {
     pilot,
     raw,
     ratio: { median: ratio(pilot.fromKill.median, raw.fromKill.median), p95: ratio(pilot.fromKill.p95, raw.fromKill.p95) },
+    candidate: candidate ? { core: candidate, ...side('candidate') } : undefined,
   };
 }
 
@@ -129,20 +134,23 @@ export function render(r) {
     `| 'exit' event -> replacement spawned | ${fmt(r.pilot.fromExit.median, 2)} ms | ${fmt(r.pilot.fromExit.p95, 2)} ms | ${fmt(r.raw.fromExit.median, 2)} ms | ${fmt(r.raw.fromExit.p95, 2)} ms | ${fmt(ratio(r.pilot.fromExit.median, r.raw.fromExit.median), 2)}x | (detail) | |`,
     '',
     `Load average during the run: ${fmt(r.loadAverage.min, 2)}-${fmt(r.loadAverage.max, 2)}. For scale: supervisord restarts a crashed child after about 1 s.`,
+    r.candidate
+      ? `\nCandidate build ${r.candidate.core} in the same run: kill -> spawned ${fmt(r.candidate.fromKill.median, 2)} ms median (${fmt(ratio(r.candidate.fromKill.median, r.raw.fromKill.median), 2)}x raw), p95 ${fmt(r.candidate.fromKill.p95, 2)} ms.`
+      : '',
   ].join('\n');
 }
 
 if (isMain(import.meta.url)) {
-  const flags = parseFlags({ quick: false, trials: 0, worker: '' });
+  const flags = parseFlags({ quick: false, trials: 0, worker: '', candidate: '' });
   benchMarker();
   try {
     if (flags.worker) {
       const result = flags.worker === 'pilot' ? await workerPilot(flags.trials) : await workerRaw(flags.trials);
       console.log(JSON.stringify(result));
     } else {
-      const result = await run({ quick: flags.quick, trials: flags.trials || undefined });
+      const result = await run({ quick: flags.quick, trials: flags.trials || undefined, candidate: flags.candidate || undefined });
       console.log(render(result));
-      console.log(`\nsaved ${saveResult('restart', result, { quick: flags.quick })}`);
+      console.log(`\nsaved ${saveResult('restart', result, { quick: flags.quick, patched: Boolean(flags.candidate) })}`);
     }
   } finally {
     killEverything();

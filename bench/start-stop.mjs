@@ -5,9 +5,12 @@
 // alternate pilot/raw, and we report medians and ratios from the same run.
 //
 //   node bench/start-stop.mjs [--quick] [--rounds 7] [--children 200]
+//   node bench/start-stop.mjs --candidate /tmp/core-copy/dist/index.js
+//       adds a third side, a candidate build of core (e.g. with a fix applied), in the same run;
+//       such a result is saved under bench/results/patched/ only
 import { fileURLToPath } from 'node:url';
 import { benchMarker, killEverything } from './lib/cleanup.mjs';
-import { isAlive, loadAverage, spawnRaw } from './lib/children.mjs';
+import { argvOf, childPids, isAlive, loadAverage, rssOf, spawnRaw } from './lib/children.mjs';
 import { importCore, isMain, machine, parseFlags, pause, runWorker, saveResult } from './lib/cli.mjs';
 import { fmt, median, ratio } from './lib/stats.mjs';
 
@@ -32,11 +35,15 @@ async function workerPilot(count) {
   if (pids.length !== count) throw new Error(`pilot: only ${pids.length}/${count} running`);
   await pause(HOLD_MS);
   const { rss, heapUsed } = process.memoryUsage();
+  // Helper processes the pilot runs beside its children (the lifeline watchdog is a node process).
+  const helpers = childPids().filter((pid) => !pids.includes(pid));
+  const helperRss = helpers.reduce((sum, pid) => sum + (rssOf(pid) || 0), 0);
+  const helperArgv = helpers.map((pid) => argvOf(pid).slice(0, 2).join(' ').slice(0, 60));
   const t2 = performance.now();
   await pilot.stop();
   const stopMs = performance.now() - t2;
   const survivors = pids.filter(isAlive).length;
-  return { startMs, stopMs, rss, rssBefore, heapUsed, survivors };
+  return { startMs, stopMs, rss, rssBefore, heapUsed, survivors, helperRss, helpers: helperArgv };
 }
 
 async function workerRaw(count) {
@@ -55,18 +62,20 @@ async function workerRaw(count) {
 }
 
 /** Run the whole comparison; returns the result object saved to bench/results/start-stop.json. */
-export async function run({ quick = false, rounds, children = 200 } = {}) {
+export async function run({ quick = false, rounds, children = 200, candidate } = {}) {
   rounds ??= quick ? 2 : 7;
-  const samples = { pilot: [], raw: [] };
+  const samples = { pilot: [], raw: [], candidate: [] };
+  const sides = candidate ? ['pilot', 'raw', 'candidate'] : ['pilot', 'raw'];
   const loads = [];
   for (let round = 0; round < rounds; round += 1) {
-    const order = round % 2 === 0 ? ['pilot', 'raw'] : ['raw', 'pilot'];
+    const order = round % 2 === 0 ? sides : [...sides].reverse();
     for (const side of order) {
       loads.push(loadAverage());
-      const result = await runWorker(SCRIPT, ['--worker', side, '--children', String(children)]);
+      const env = side === 'candidate' ? { PILOT_BENCH_CORE: candidate } : {};
+      const result = await runWorker(SCRIPT, ['--worker', side === 'raw' ? 'raw' : 'pilot', '--children', String(children)], { env });
       if (result.survivors > 0) throw new Error(`${side}: ${result.survivors} children survived the stop`);
       samples[side].push(result);
-      process.stderr.write(`  round ${round + 1}/${rounds} ${side.padEnd(5)} start ${fmt(result.startMs)} ms  stop ${fmt(result.stopMs)} ms  rss ${fmt(result.rss / 2 ** 20)} MiB\n`);
+      process.stderr.write(`  round ${round + 1}/${rounds} ${side.padEnd(9)} start ${fmt(result.startMs)} ms  stop ${fmt(result.stopMs)} ms  rss ${fmt(result.rss / 2 ** 20)} MiB\n`);
     }
     await pause(200);
   }
@@ -89,6 +98,18 @@ export async function run({ quick = false, rounds, children = 200 } = {}) {
     rss: metric('rss', 2 ** 20),
     rssBefore: metric('rssBefore', 2 ** 20),
     heap: metric('heapUsed', 2 ** 20),
+    helperRss: median(pick('pilot', 'helperRss')) / 2 ** 20,
+    helpers: samples.pilot[0]?.helpers ?? [],
+    candidate: candidate
+      ? {
+          core: candidate,
+          start: median(pick('candidate', 'startMs')),
+          stop: median(pick('candidate', 'stopMs')),
+          rss: median(pick('candidate', 'rss')) / 2 ** 20,
+          startAll: pick('candidate', 'startMs'),
+          stopAll: pick('candidate', 'stopMs'),
+        }
+      : undefined,
   };
 }
 
@@ -121,20 +142,26 @@ export function render(r) {
     `RSS of the same processes before spawning anything: pilot ${fmt(r.rssBefore.pilot)} MiB (core and its dependencies imported), raw ${fmt(r.rssBefore.raw)} MiB; ` +
       `RSS grows by ${fmt(r.rss.pilot - r.rssBefore.pilot)} MiB (pilot) vs ${fmt(r.rss.raw - r.rssBefore.raw)} MiB (raw) for ${r.children} children. ` +
       `RSS is read after holding the children ${r.holdMs} ms, no forced GC. Load average during the run: ${fmt(r.loadAverage.min, 2)}-${fmt(r.loadAverage.max, 2)}.`,
+    r.helpers?.length
+      ? `Not counted above: the pilot also runs ${r.helpers.length} helper process${r.helpers.length > 1 ? 'es' : ''} (\`${r.helpers.join('`, `')}\`: the lifeline watchdog) with ${fmt(r.helperRss)} MiB RSS; pilot plus helpers hold ${fmt(r.rss.pilot + r.helperRss)} MiB, ${fmt(ratio(r.rss.pilot + r.helperRss, r.rss.raw), 2)}x the raw baseline.`
+      : '',
+    r.candidate
+      ? `\nCandidate build ${r.candidate.core} in the same run: start ${fmt(r.candidate.start)} ms (${fmt(ratio(r.candidate.start, r.start.raw), 2)}x raw), stop ${fmt(r.candidate.stop)} ms (${fmt(ratio(r.candidate.stop, r.stop.raw), 2)}x raw), RSS ${fmt(r.candidate.rss)} MiB (${fmt(ratio(r.candidate.rss, r.rss.raw), 2)}x raw).`
+      : '',
   ].join('\n');
 }
 
 if (isMain(import.meta.url)) {
-  const flags = parseFlags({ quick: false, rounds: 0, children: 200, worker: '' });
+  const flags = parseFlags({ quick: false, rounds: 0, children: 200, worker: '', candidate: '' });
   benchMarker();
   try {
     if (flags.worker) {
       const result = flags.worker === 'pilot' ? await workerPilot(flags.children) : await workerRaw(flags.children);
       console.log(JSON.stringify(result));
     } else {
-      const result = await run({ quick: flags.quick, rounds: flags.rounds || undefined, children: flags.children });
+      const result = await run({ quick: flags.quick, rounds: flags.rounds || undefined, children: flags.children, candidate: flags.candidate || undefined });
       console.log(render(result));
-      console.log(`\nsaved ${saveResult('start-stop', result, { quick: flags.quick })}`);
+      console.log(`\nsaved ${saveResult('start-stop', result, { quick: flags.quick, patched: Boolean(flags.candidate) })}`);
     }
   } finally {
     killEverything();

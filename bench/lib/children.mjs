@@ -1,7 +1,7 @@
 // Raw-Node baseline helpers: spawn a child the way the pilot does (detached group leader, stdout
 // and stderr piped and read), and check from /proc whether a pid is still a live process.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { trackGroup, untrackGroup } from './cleanup.mjs';
 
 /**
@@ -50,5 +50,38 @@ export function loadAverage() {
     return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
   } catch {
     return NaN;
+  }
+}
+
+/** Pids of the direct children of `pid` (every thread's children list). */
+export function childPids(pid = process.pid) {
+  const pids = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (text) pids.push(...text.split(' ').map(Number));
+    }
+  } catch {
+    // gone
+  }
+  return pids;
+}
+
+/** Resident memory of `pid` in bytes (VmRSS), NaN if unknown. */
+export function rssOf(pid) {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The argv of `pid`, or [] if unknown. */
+export function argvOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return [];
   }
 }

@@ -64,8 +64,8 @@ function gitCommit() {
  * docs/performance.md. Smoke runs (--quick) go to results/quick/ and runs against a patched core
  * (PILOT_BENCH_CORE) to results/patched/, so neither can end up in the documentation by mistake.
  */
-export function saveResult(name, result, { quick = false } = {}) {
-  const dir = process.env.PILOT_BENCH_CORE ? join(RESULTS_DIR, 'patched') : quick ? join(RESULTS_DIR, 'quick') : RESULTS_DIR;
+export function saveResult(name, result, { quick = false, patched = false } = {}) {
+  const dir = process.env.PILOT_BENCH_CORE || patched ? join(RESULTS_DIR, 'patched') : quick ? join(RESULTS_DIR, 'quick') : RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
@@ -76,9 +76,9 @@ export function saveResult(name, result, { quick = false } = {}) {
  * Run `node [nodeArgs] script args` in its own process and resolve with the last line of its
  * stdout parsed as JSON (workers print their measurement last). stderr passes through.
  */
-export function runWorker(script, args = [], { nodeArgs = [], timeoutMs = 120_000 } = {}) {
+export function runWorker(script, args = [], { nodeArgs = [], timeoutMs = 120_000, env } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk) => (out += chunk));
