@@ -29,7 +29,11 @@ const plugins = existsSync('plugins')
 
 const config: Config = {
   testTimeout: 30_000,
-  projects: [project('core', 'core'), ...plugins.map((name) => project(`plugins/${name}`, name))],
+  projects: [
+    project('core', 'core'),
+    ...plugins.map((name) => project(`plugins/${name}`, name)),
+    project('examples/pilot-plugin-hello', 'pilot-plugin-hello'),
+  ],
 };
 
 export default config;

@@ -1,5 +1,6 @@
 export { ProcessPilot, type PilotOptions } from './pilot.js';
 export { ProcessManifest, type LoadOptions } from './manifest/load.js';
+export { startPilot } from './start-pilot.js';
 export { manifestJsonSchema } from './manifest/json-schema.js';
 export type { Manifest, ProcessSpec, ManifestInput, ProcessInput, NamedReference } from './manifest/schema.js';
 export { PilotError, isPilotError, type PilotErrorCode, type PilotErrorDetails } from './errors.js';
@@ -7,7 +8,7 @@ export { createHooks, type PilotHooks, type StopReason } from './hooks.js';
 export { findCycle, startLevels, dependentsOf, withDependencies, type GraphNode } from './graph.js';
 export { abortedPromise, pollUntil, type ReadinessContext, type ReadinessStrategy, type ReadinessPreparation } from './readiness.js';
 export type { ProcessStats } from './stats.js';
-export type { ProcessInfo, ProcessState, ExitInfo } from './process/state.js';
+export { ACTIVE_STATES, type ProcessInfo, type ProcessState, type ExitInfo } from './process/state.js';
 export type { LogLine, OutputStream } from './process/output.js';
 export type { SpawnRequest } from './process/spawn-child.js';
 export { definePlugin, type PilotPlugin } from './plugins/define-plugin.js';

@@ -254,9 +254,10 @@ export class ProcessPilot extends PluginRegistries {
     return new Promise((resolve) => this.stoppedWaiters.push(resolve));
   }
 
-  /** Start one process; rejects if it is already active or a dependency is not running. */
+  /** Start one process; rejects if it is already active, a dependency is not running, or the pilot is stopping. */
   async startProcess(name: string): Promise<void> {
     const process = this.supervised(name);
+    this.assertNotStopping(`start process "${name}"`);
     await this.initialize();
     const notReady = process.spec.dependencies.filter((d) => this.processes.get(d)!.info().status !== 'running');
     if (notReady.length > 0) {
@@ -275,7 +276,9 @@ export class ProcessPilot extends PluginRegistries {
     const list = typeof names === 'string' ? [names] : [...names];
     const processes = list.map((name) => this.supervised(name));
     for (const process of processes) {
+      this.assertNotStopping(`restart process "${process.name}"`);
       await process.stop();
+      this.assertNotStopping(`restart process "${process.name}"`);
       process.countRestart();
       await process.start();
     }
@@ -337,6 +340,18 @@ export class ProcessPilot extends PluginRegistries {
       throw new PilotError('PILOT_UNKNOWN_PROCESS', `no process is named "${name}"; known: ${[...this.processes.keys()].join(', ')}`);
     }
     return process;
+  }
+
+  private assertNotStopping(action: string): void {
+    if (this.stopping) throw new PilotError('PILOT_STOPPED', `cannot ${action}: the pilot is stopping`);
+  }
+
+  /**
+   * Report a plugin failure that happened outside a hook (a stats handler, a server callback):
+   * through `hooks.pluginError` when tapped, else the `reportError` option (console.error).
+   */
+  reportError(error: PilotError): void {
+    this.report(error);
   }
 
   private report(error: PilotError): void {

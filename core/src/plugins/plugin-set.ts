@@ -23,6 +23,8 @@ export class PluginRegistries {
   /** Control servers by name (`control_server`). */
   readonly controlServers = new Registry<ControlServer>('control server', () => this.owner);
   private readonly applied = new Set<string>();
+  /** Installed packages loaded because they declare a name the manifest uses. */
+  private readonly loadedProviders = new Set<string>();
   private current: string | undefined;
 
   /** The plugin whose `apply` is running, to record as owner of what it registers. */
@@ -73,7 +75,10 @@ export class PluginRegistries {
     const packages = discoverPluginPackages([manifest.base_directory]);
     for (const { kind, ref } of missing) {
       const provider = providerOf(packages, kind, ref.name);
-      if (provider && !this.registry(kind).get(ref.name)) await this.loadFile(resolvePluginSpecifier(provider.name, provider.directory + '/..'), provider.name, pilot);
+      if (provider && !this.registry(kind).get(ref.name) && !this.loadedProviders.has(provider.name)) {
+        this.loadedProviders.add(provider.name);
+        await this.loadFile(resolvePluginSpecifier(provider.name, provider.directory + '/..'), provider.name, pilot);
+      }
     }
   }
 
@@ -87,15 +92,7 @@ export class PluginRegistries {
       if (!entry) {
         packages ??= discoverPluginPackages([manifest.base_directory]);
         const provider = providerOf(packages, kind, ref.name);
-        const installed = packages.flatMap((pkg) => (pkg.provides[kind] ?? []).map((name) => `${name} (${pkg.name})`));
-        const names = [...new Set([...registry.names(), ...installed])].sort();
-        problems.push({
-          code: 'PILOT_UNKNOWN_NAME',
-          message:
-            `${where}: no loaded plugin provides the ${registry.kind} "${ref.name}"${didYouMean(ref.name, [...registry.names(), ...packages.flatMap((pkg) => pkg.provides[kind] ?? [])])}; ` +
-            `available: ${names.join(', ') || 'none'}` +
-            (provider ? `; package ${provider.name} provides it: add it to plugins:` : '; install a plugin that provides it and add it to plugins:'),
-        });
+        problems.push({ code: 'PILOT_UNKNOWN_NAME', message: this.unknownNameMessage(kind, ref.name, where, packages, provider) });
         continue;
       }
       const schema = entry.options ?? z.record(z.string(), z.unknown());
@@ -103,10 +100,25 @@ export class PluginRegistries {
       if (result.success) options.set(where, result.data);
       else {
         const prefix = kind === 'readiness' ? where.replace(/\.ready_strategy$/, '.ready_params') : `${where}.options`;
-        for (const message of formatIssues(result.error.issues, () => [], prefix)) problems.push({ code: 'PILOT_MANIFEST_INVALID', message: `${message} (${registry.kind} "${ref.name}")` });
+        const keys = (path: readonly PropertyKey[]) => (path.length === 0 && schema instanceof z.ZodObject ? Object.keys(schema.shape) : []);
+        for (const message of formatIssues(result.error.issues, keys, prefix)) problems.push({ code: 'PILOT_MANIFEST_INVALID', message: `${message} (${registry.kind} "${ref.name}")` });
       }
     }
     return options;
+  }
+
+  private unknownNameMessage(kind: ProvidedKind, name: string, where: string, packages: PluginPackage[], provider: PluginPackage | undefined): string {
+    const registry = this.registry(kind);
+    if (provider && this.loadedProviders.has(provider.name)) {
+      return `${where}: package ${provider.name} declares the ${registry.kind} "${name}" in its package.json but registered none of that name when loaded; report it to its authors`;
+    }
+    const installed = packages.flatMap((pkg) => (pkg.provides[kind] ?? []).map((provided) => `${provided} (${pkg.name})`));
+    const available = [...new Set([...registry.names(), ...installed])].sort();
+    const candidates = [...registry.names(), ...packages.flatMap((pkg) => pkg.provides[kind] ?? [])].filter((candidate) => candidate !== name);
+    return (
+      `${where}: no loaded plugin provides the ${registry.kind} "${name}"${didYouMean(name, candidates)}; available: ${available.join(', ') || 'none'}` +
+      (provider ? `; package ${provider.name} provides it: add it to plugins:` : '; install a plugin that provides it and add it to plugins:')
+    );
   }
 
   registry(kind: ProvidedKind): Registry<{ name: string }> {

@@ -1,11 +1,17 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Sandbox, eventually, fixture } from '../support/index.js';
 
 let sandbox: Sandbox;
+let hosts: ChildProcess[] = [];
 beforeEach(() => (sandbox = new Sandbox()));
-afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
+afterEach(async () => {
+  // A host left alive by a failed test would keep its pilot's children alive too.
+  for (const host of hosts) if (host.exitCode === null && host.signalCode === null) host.kill('SIGKILL');
+  hosts = [];
+  expect(await sandbox.cleanup()).toEqual([]);
+});
 
 /** Run fixtures/host.mjs over a manifest with a process tree, resolve once the pilot is ready. */
 async function startHost(ending: string) {
@@ -16,6 +22,7 @@ async function startHost(ending: string) {
     ],
   });
   const host = spawn(process.execPath, [fixture('host.mjs'), manifest.source!, ending], { stdio: ['ignore', 'pipe', 'pipe'] });
+  hosts.push(host);
   let output = '';
   host.stdout.on('data', (chunk) => (output += chunk));
   host.stderr.on('data', (chunk) => (output += chunk));
