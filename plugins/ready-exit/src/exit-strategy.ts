@@ -29,7 +29,7 @@ function exitFailure(context: ReadinessContext<ExitOptions>, exit: ExitInfo): Pi
   const output = last.length > 0 ? `; its last output:\n${last.map((text) => `    ${text}`).join('\n')}` : '';
   return new PilotError(
     'PILOT_READINESS_FAILED',
-    `process "${context.process}" ${how} (ready_strategy "exit" needs exit code 0); its dependents were not started${output}`,
+    `process "${context.process}" ${how} (ready_strategy "exit" needs exit code 0)${output}`,
     { process: context.process, logs: last },
   );
 }

@@ -9,17 +9,19 @@ const LOOPBACK: LookupAddress[] = [
 ];
 
 /**
- * A `lookup` for http.request: `localhost` answers 127.0.0.1 and ::1 without asking the
- * resolver, so with `autoSelectFamily` a server on either address is found (Node >= 17 may
- * resolve localhost to ::1 only) and polling never queues getaddrinfo on libuv's thread pool.
- * Other names go to dns.lookup.
+ * A `lookup` for net.connect: `localhost` answers 127.0.0.1 and ::1 without asking the
+ * resolver, so with `autoSelectFamily` a server on either address is found (the resolver may
+ * give one family only, e.g. /etc/hosts mapping localhost to 127.0.0.1 alone, while the server
+ * listens on ::1) and polling never queues getaddrinfo on libuv's thread pool. Other names go
+ * to dns.lookup.
  */
 export function localhostLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
   if (hostname.toLowerCase() !== 'localhost') {
     dnsLookup(hostname, options, callback as never);
     return;
   }
-  const wanted = LOOPBACK.filter((entry) => !options.family || options.family === entry.family);
+  const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+  const wanted = LOOPBACK.filter((entry) => !family || family === entry.family);
   const addresses = wanted.length > 0 ? wanted : LOOPBACK;
   if (options.all) process.nextTick(callback, null, addresses);
   else process.nextTick(callback, null, addresses[0]!.address, addresses[0]!.family);

@@ -17,7 +17,7 @@ export function regexpProblem(pattern: string, flags: string): string | undefine
 export const logOptionsSchema = z
   .strictObject({
     /** A JavaScript regular expression, without slashes, tested against each line. */
-    pattern: z.string({ error: 'expected a regular expression as a string, e.g. "listening on port \\\\d+"' }).min(1, {
+    pattern: z.string({ error: "expected a regular expression as a string, e.g. 'listening on port \\d+'" }).min(1, {
       error: 'expected a non-empty regular expression',
     }),
     /**
