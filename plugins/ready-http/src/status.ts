@@ -9,6 +9,8 @@ export type StatusInput = number | readonly [number, number] | readonly (number 
 const STATUS_MESSAGE =
   'expected an HTTP status code 100-599, a [min, max] range with min <= max such as [200, 299], or a list of codes and ranges such as [200, [300, 399]]';
 
+const CODE_JSON = { type: 'integer', minimum: 100, maximum: 599 };
+
 const isCode = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599;
 const isRange = (value: unknown): value is readonly [number, number] =>
   Array.isArray(value) && value.length === 2 && isCode(value[0]) && isCode(value[1]) && value[0] <= value[1];
@@ -49,4 +51,9 @@ export function describeRanges(ranges: readonly StatusRange[]): string {
 export const statusSchema = z
   .custom<StatusInput>(isStatusInput, { error: STATUS_MESSAGE })
   .transform(statusRanges)
-  .default([[200, 399]]);
+  .default([[200, 399]])
+  // A custom check has no JSON Schema of its own: describe the accepted forms for editors.
+  .meta({
+    description: 'accepted status codes: a code, a [min, max] range, or a list of codes and ranges',
+    anyOf: [CODE_JSON, { type: 'array', prefixItems: [CODE_JSON, CODE_JSON], minItems: 2, maxItems: 2 }, { type: 'array', minItems: 1, items: { anyOf: [CODE_JSON, { type: 'array', prefixItems: [CODE_JSON, CODE_JSON], minItems: 2, maxItems: 2 }] } }],
+  });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { manifestJsonSchema } from '@pilot/core';
 import { Sandbox, eventually } from '../../../core/test/support/index.js';
 import readyHttp, { httpStrategy } from '../src/index.js';
 import { fixture, freePort, selfSignedCertificate } from './support.js';
@@ -209,4 +210,13 @@ test('a manifest naming "http" finds this package through its package.json, with
   const pilot = sandbox.pilot(manifest);
   await pilot.start();
   expect(pilot.readiness.ownerOf('http')).toBe('@pilot/plugin-ready-http');
+});
+
+test('the manifest JSON Schema describes ready_params of http, status forms included', async () => {
+  const { pilot } = await httpPilot({}, { port: 80 });
+  const rule = (manifestJsonSchema(pilot).properties.processes.items.allOf as { if: any; then: any }[]).find((entry) => entry.if.properties.ready_strategy.const === 'http')!;
+  const params = rule.then.properties.ready_params;
+  expect(params.additionalProperties).toBe(false);
+  expect(params.properties.port).toMatchObject({ type: 'integer', minimum: 1, maximum: 65535 });
+  expect(params.properties.status.anyOf).toHaveLength(3);
 });
