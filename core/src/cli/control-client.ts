@@ -74,7 +74,10 @@ export class ControlClient {
     const { socketPath, url, token } = this.endpoint;
     const options: RequestOptions = { method, path, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } };
     if (socketPath) options.socketPath = socketPath;
-    else if (url) Object.assign(options, { host: url.hostname, port: url.port, path: new URL(path, url).pathname + new URL(path, url).search });
+    else if (url) {
+      const target = new URL(path, url);
+      Object.assign(options, { host: url.hostname, port: url.port, path: target.pathname + target.search });
+    }
     return new Promise((resolve, reject) => {
       const req: ClientRequest = httpRequest(options, resolve);
       req.on('error', (error: NodeJS.ErrnoException) => reject(this.connectionError(error)));

@@ -50,18 +50,30 @@ async function follow(client: ReturnType<typeof clientFor>, name: string, path: 
   const isNew = (line: LogEntry) => line.time > newest.time || (line.time === newest.time && !newest.seen.has(`${line.stream}:${line.text}`));
   let opened!: () => void;
   const open = new Promise<void>((resolve) => (opened = resolve));
-  const streaming = client.events('/v1/events', {
-    onOpen: opened,
-    onEvent: (event: ServerEvent) => {
-      const line = event.data as LogEntry & { name?: string };
-      if (event.event !== 'log' || line?.name !== name) return;
-      if (pending) pending.push(line);
-      else print(line);
+  const abort = new AbortController();
+  const streaming = client.events(
+    '/v1/events',
+    {
+      onOpen: opened,
+      onEvent: (event: ServerEvent) => {
+        const line = event.data as LogEntry & { name?: string };
+        if (event.event !== 'log' || line?.name !== name) return;
+        if (pending) pending.push(line);
+        else print(line);
+      },
     },
-  });
+    abort.signal,
+  );
   streaming.catch(() => undefined);
-  await Promise.race([open, streaming]);
-  const { lines } = await client.request<{ lines: LogEntry[] }>('GET', path);
+  let lines: LogEntry[];
+  try {
+    await Promise.race([open, streaming]);
+    ({ lines } = await client.request<{ lines: LogEntry[] }>('GET', path));
+  } catch (error) {
+    // An unknown process, say: the open stream must not keep the command alive.
+    abort.abort();
+    throw error;
+  }
   lines.forEach(print);
   const last = lines.at(-1);
   if (last) newest = { time: last.time, seen: new Set(lines.filter((line) => line.time === last.time).map((line) => `${line.stream}:${line.text}`)) };

@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
-import { Sandbox } from '../support/index.js';
+import { Sandbox, eventually } from '../support/index.js';
 import { CliRun, cleanUp, pilot } from './cli-support.js';
 import { FakeControlServer } from './fake-control-server.js';
 
@@ -46,6 +46,13 @@ test("an unknown process name: the server's message, exit 1", async () => {
   const result = await cli('restart', 'nope');
   expect(result.code).toBe(1);
   expect(result.stderr).toBe('error: no process is named "nope"; known: db, api\n');
+});
+
+test('logs -f of an unknown process fails at once with the server\'s message', async () => {
+  const result = await cli('logs', 'nope', '-f');
+  expect(result.code).toBe(1);
+  expect(result.stderr).toBe('error: no process is named "nope"; known: db, api\n');
+  await eventually(() => server.listeners === 0, 'the event stream to be closed');
 });
 
 test('logs NAME -n N prints the last lines', async () => {
