@@ -1,7 +1,7 @@
 import { definePlugin, type PilotPlugin } from '@pilot/core';
 import { httpStrategy } from './http-strategy.js';
 
-export { httpStrategy, targetUrl } from './http-strategy.js';
+export { PROBE_TIMEOUT_MS, httpStrategy, targetUrl } from './http-strategy.js';
 export { httpOptionsSchema, type HttpOptions } from './options.js';
 export { acceptsStatus, statusRanges, type StatusInput, type StatusRange } from './status.js';
 

@@ -3,7 +3,7 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { acceptsStatus, describeRanges, type StatusRange } from './status.js';
-import { localhostLookup } from './localhost-lookup.js';
+import { hostOf, openConnection } from './connection.js';
 
 /** The most body text searched for `body_contains`; a larger body is not read further. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -23,6 +23,8 @@ export interface HttpAttempt {
 /** How one GET went: `ok` when ready, else why not. */
 export interface AttemptResult {
   ok: boolean;
+  /** True when the TCP connection itself failed (refused, reset, unreachable). */
+  refused?: boolean;
   reason: string;
 }
 
@@ -51,22 +53,14 @@ export function requestOnce(attempt: HttpAttempt): Promise<AttemptResult> {
     const timer = setTimeout(() => finish({ ok: false, reason: `no answer within ${attempt.timeoutMs} ms` }), attempt.timeoutMs);
     const onAbort = () => finish({ ok: false, reason: 'aborted' });
     attempt.signal.addEventListener('abort', onAbort, { once: true });
-    const socket = connect(attempt.url);
-    socket.on('error', (error) => finish({ ok: false, reason: error.message || 'connection failed' }));
+    const socket = openConnection(attempt.url);
+    let connected = false;
+    socket.on('error', (error) => finish({ ok: false, refused: !connected, reason: error.message || 'connection failed' }));
     socket.once('connect', () => {
+      connected = true;
       if (!settled) request = sendRequest(attempt, socket, finish);
     });
   });
-}
-
-/** The URL's host without the brackets of an IPv6 literal. */
-const hostOf = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, '$1');
-
-function connect(url: URL): net.Socket {
-  const host = hostOf(url);
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  // Explicit autoSelectFamily: the host may have turned Node's default off.
-  return net.connect({ host, port, lookup: localhostLookup as never, autoSelectFamily: true });
 }
 
 /** Send the GET over the connected `socket` (wrapped in TLS for https) and judge the answer. */

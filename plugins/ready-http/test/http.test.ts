@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { manifestJsonSchema } from '@pilot/core';
 import { Sandbox, eventually } from '../../../core/test/support/index.js';
@@ -147,6 +148,27 @@ test('https: a certificate that does not verify is never ready', async () => {
   const error = await pilot.start().then(() => undefined, (e: unknown) => e);
   expect(error).toMatchObject({ code: 'PILOT_READINESS_TIMEOUT', process: 'web' });
   expect(requests(pilot)).toEqual([]);
+});
+
+test('a port already answering before the spawn is not evidence: a stranger never makes the process ready', async () => {
+  let strangerRequests = 0;
+  const stranger = createServer((_request, response) => {
+    strangerRequests += 1;
+    response.end('ok');
+  });
+  await new Promise<void>((resolve) => stranger.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = stranger.address() as { port: number };
+    // Our server never listens: only the stranger answers, and must not count.
+    const { pilot, spawned } = await httpPilot({ PORT: String(port), LISTEN_WHEN: join(sandbox.directory, 'never') }, { port }, { ready_timeout_sec: 0.5 });
+    const error = await pilot.start().then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PILOT_READINESS_TIMEOUT', process: 'web' });
+    expect(strangerRequests).toBeGreaterThan(0);
+    expect(spawned).toEqual(['web']);
+  } finally {
+    stranger.closeAllConnections();
+    await new Promise((resolve) => stranger.close(resolve));
+  }
 });
 
 test('never an accepted status: timeout naming process and strategy, tree killed, dependents never started', async () => {
