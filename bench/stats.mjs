@@ -35,40 +35,44 @@ async function worker({ children, durationS, sampling }) {
     kill_timeout: 60,
   });
   const pilot = new ProcessPilot(manifest, { handleSignals: false });
-  const rounds = [];
+  // Counters only: the benchmark itself must not grow the heap it measures.
+  const rounds = { count: 0, samples: 0, nonZeroCpu: 0 };
   pilot.hooks.statsSample.tap('bench', (samples) => {
-    rounds.push({ size: samples.length, nonZeroCpu: samples.filter((s) => s.cpu > 0).length });
+    rounds.count += 1;
+    rounds.samples += samples.length;
+    for (const sample of samples) if (sample.cpu > 0) rounds.nonZeroCpu += 1;
   });
   await pilot.start();
   try {
     await pause(WARMUP_MS);
     const start = { fds: openFds(), heap: heapAfterGc(), rss: process.memoryUsage().rss };
-    const series = [];
-    const cpuPerSecond = [];
+    const series = new Array(Math.ceil(durationS / 10) + 1);
+    let points = 0;
+    const cpuPerSecond = new Float64Array(durationS);
     let last = process.cpuUsage();
     let lastAt = performance.now();
-    const roundsBefore = rounds.length;
+    const before = { ...rounds };
     for (let s = 1; s <= durationS; s += 1) {
       await pause(1000);
       const usage = process.cpuUsage(last);
-      cpuPerSecond.push((100 * (usage.user + usage.system)) / 1000 / (performance.now() - lastAt));
+      cpuPerSecond[s - 1] = (100 * (usage.user + usage.system)) / 1000 / (performance.now() - lastAt);
       // The forced GC for the heap reading is not counted as the pilot's CPU: measure, then reset.
-      if (s % 10 === 0 || s === durationS) series.push({ s, fds: openFds(), heap: heapAfterGc() });
+      if (s % 10 === 0 || s === durationS) series[points++] = { s, fds: openFds(), heap: heapAfterGc(), rss: process.memoryUsage().rss };
       last = process.cpuUsage();
       lastAt = performance.now();
     }
     const end = { fds: openFds(), heap: heapAfterGc(), rss: process.memoryUsage().rss };
-    const measured = rounds.slice(roundsBefore);
+    const count = Math.max(1, rounds.count - before.count);
     return {
       sampling,
       durationS,
-      cpuPerSecond,
+      cpuPerSecond: [...cpuPerSecond],
       start,
       end,
-      series,
-      rounds: measured.length,
-      meanSamplesPerRound: measured.reduce((sum, r) => sum + r.size, 0) / Math.max(1, measured.length),
-      meanNonZeroCpu: measured.reduce((sum, r) => sum + r.nonZeroCpu, 0) / Math.max(1, measured.length),
+      series: series.slice(0, points),
+      rounds: rounds.count - before.count,
+      meanSamplesPerRound: (rounds.samples - before.samples) / count,
+      meanNonZeroCpu: (rounds.nonZeroCpu - before.nonZeroCpu) / count,
       processesOnMachine: processCount(),
     };
   } finally {
@@ -164,7 +168,7 @@ function fdHeapTable(s, label) {
     '|---|---|---|---|',
     `| open fds | ${s.start.fds} | ${s.end.fds} | ${Math.min(...fds)}-${Math.max(...fds)} |`,
     `| heap used after GC | ${mib(s.start.heap)} MiB | ${mib(s.end.heap)} MiB | ${mib(Math.min(...heaps))}-${mib(Math.max(...heaps))} MiB |`,
-    `| RSS | ${mib(s.start.rss)} MiB | ${mib(s.end.rss)} MiB | |`,
+    `| RSS | ${mib(s.start.rss)} MiB | ${mib(s.end.rss)} MiB | ${s.series[0]?.rss ? `${mib(Math.min(...s.series.map((p) => p.rss)))}-${mib(Math.max(...s.series.map((p) => p.rss)))} MiB` : ''} |`,
   ].join('\n');
 }
 
