@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { killGroup } from './kill-group.js';
+import { trackProbe, untrackProbe } from './live-probes.js';
 
 /** How one probe run ended. */
 export type ProbeOutcome =
@@ -33,6 +34,7 @@ export function runProbe(request: ProbeRequest): Promise<ProbeOutcome> {
       // Invalid arguments (a NUL byte, say) throw synchronously instead of emitting 'error'.
       return resolve({ kind: 'spawn-failed', error: error as NodeJS.ErrnoException });
     }
+    if (child.pid !== undefined) trackProbe(child.pid);
     let settled = false;
     let stopped: ProbeOutcome | undefined;
     const stop = (outcome: ProbeOutcome) => {
@@ -56,6 +58,7 @@ export function runProbe(request: ProbeRequest): Promise<ProbeOutcome> {
       // Background children of the probe share its group: reap them right away, before the
       // group id could ever be reused.
       killGroup(child.pid);
+      untrackProbe(child.pid!);
       settle({ kind: 'exited', code, signal });
     });
   });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -148,4 +149,12 @@ test('a manifest naming "exec" finds this package through its package.json, with
   const pilot = sandbox.pilot(manifest);
   await pilot.start();
   expect(pilot.readiness.ownerOf('exec')).toBe('@pilot/plugin-ready-exec');
+});
+
+test('a host that calls process.exit() mid-probe leaves no probe behind', async () => {
+  const started = join(sandbox.directory, 'probe-started');
+  await new Promise<void>((resolve, reject) =>
+    execFile(process.execPath, [fixture('exit-mid-probe.mjs'), fixture('probe-hang.sh'), started, probeMarker], (error) => (error ? reject(error) : resolve())),
+  );
+  await eventually(() => markedPids(probeMarker).length === 0, 'the probe and its child are gone');
 });
