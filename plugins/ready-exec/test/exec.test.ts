@@ -158,3 +158,9 @@ test('a host that calls process.exit() mid-probe leaves no probe behind', async 
   );
   await eventually(() => markedPids(probeMarker).length === 0, 'the probe and its child are gone');
 });
+
+test('an unknown key is named with a suggestion', async () => {
+  const { pilot } = await execPilot({ command: ['true'], timout_ms: 5 });
+  const error = await pilot.initialize().then(() => undefined, (e: unknown) => e);
+  expect((error as { problems: string[] }).problems).toEqual([expect.stringMatching(/^processes\[0\]\.ready_params: unknown key "timout_ms" \(did you mean "timeout_ms"\?\)/)]);
+});

@@ -242,3 +242,9 @@ test('the manifest JSON Schema describes ready_params of http, status forms incl
   expect(params.properties.port).toMatchObject({ type: 'integer', minimum: 1, maximum: 65535 });
   expect(params.properties.status.anyOf).toHaveLength(3);
 });
+
+test('an unknown key is named with a suggestion', async () => {
+  const { pilot } = await httpPilot({}, { port: 80, body_contain: 'ok' });
+  const error = await pilot.initialize().then(() => undefined, (e: unknown) => e);
+  expect((error as { problems: string[] }).problems).toEqual([expect.stringMatching(/^processes\[0\]\.ready_params: unknown key "body_contain" \(did you mean "body_contains"\?\)/)]);
+});

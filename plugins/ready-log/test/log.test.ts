@@ -162,3 +162,9 @@ test('a manifest naming "log" finds this package through its package.json, with 
   await pilot.start();
   expect(pilot.readiness.ownerOf('log')).toBe('@pilot/plugin-ready-log');
 });
+
+test('an unknown key is named with a suggestion', async () => {
+  const { pilot } = await logPilot([], { pattern: 'up', cuont: 2 });
+  const error = await pilot.initialize().then(() => undefined, (e: unknown) => e);
+  expect((error as { problems: string[] }).problems).toEqual([expect.stringMatching(/^processes\[0\]\.ready_params: unknown key "cuont" \(did you mean "count"\?\)/)]);
+});
