@@ -1,0 +1,18 @@
+import type { ReadinessContext } from '@pilot/core';
+
+/** A readiness context for calling a strategy directly, without a pilot or a process. */
+export function directContext<Options>(options: Options, baseDirectory: string, signal: AbortSignal): ReadinessContext<Options> {
+  return {
+    process: 'direct',
+    options,
+    baseDirectory,
+    signal,
+    pid: undefined,
+    spawnedAt: Date.now(),
+    isAlive: () => true,
+    report: () => undefined,
+    lines: () => [],
+    onLine: () => () => undefined,
+    exited: new Promise(() => undefined),
+  };
+}
