@@ -30,7 +30,9 @@ export function notAFifo(subject: WaitSubject, path: string, stats: Stats | BigI
 
 /** A FIFO-related failure with its cause, naming process, strategy and path. */
 export function fifoFailure(subject: WaitSubject, path: string, what: string, cause?: unknown): PilotError {
-  const reason = cause instanceof Error ? `: ${cause.message}` : '';
+  // Duck-typed: errors from another realm (a vm context, a worker) fail `instanceof Error`.
+  const message = (cause as { message?: unknown } | undefined)?.message;
+  const reason = typeof message === 'string' ? `: ${message}` : '';
   return new PilotError('PILOT_READINESS_FAILED', `process "${subject.process}": ready_strategy "${subject.strategy}" ${what} ${path}${reason}`, {
     process: subject.process,
     cause,

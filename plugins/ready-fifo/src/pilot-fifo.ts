@@ -19,6 +19,7 @@ function lstatOrNothing(path: string): BigIntStats | undefined {
  * Put a fresh FIFO at `path` before the spawn. Nothing there: it is created. A FIFO there (left
  * by an earlier run): it is replaced, so that no writer of that run can reach this spawn's
  * reader. A symlink to a FIFO is used as it is. Anything else is an error and is left untouched.
+ * A directory that does not exist yet is left for the process to create, with its FIFO.
  * Returns the FIFO it made, or undefined when it made none.
  */
 export async function createPilotFifo(path: string, subject: WaitSubject, signal: AbortSignal): Promise<CreatedFifo | undefined> {
@@ -34,10 +35,10 @@ export async function createPilotFifo(path: string, subject: WaitSubject, signal
     throw notAFifo(subject, path, target ?? existing);
   }
   if (existing && !existing.isFIFO()) throw notAFifo(subject, path, existing);
-  const directory = dirname(path);
-  if (!statSync(directory, { throwIfNoEntry: false })?.isDirectory()) {
-    throw fifoFailure(subject, directory, 'cannot create its FIFO: there is no directory');
-  }
+  const directory = statSync(dirname(path), { throwIfNoEntry: false });
+  // No directory yet: the process may create it and its FIFO itself (process_pilot services do).
+  if (!directory) return undefined;
+  if (!directory.isDirectory()) throw fifoFailure(subject, dirname(path), 'cannot create its FIFO in', new Error('not a directory'));
   try {
     if (existing) unlinkSync(path);
     await makeFifo(path, signal);

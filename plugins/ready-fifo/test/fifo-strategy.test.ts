@@ -160,18 +160,31 @@ test('a process that turns the path into a regular file during the wait fails it
   const error = await rejection(pilot.start());
   expect(error).toMatchObject({ code: 'PILOT_READINESS_FAILED', process: 'svc' });
   expect(error?.message).toContain('found a regular file; it was left untouched');
-  expect(readFileSync(path, 'utf8')).toBe('plain\n');
+  // The shell creates the file before it writes into it: the wait may fail in between.
+  expect(lstatSync(path).isFile()).toBe(true);
   expect(sandbox.leftovers()).toEqual([]);
 });
 
-test('a missing directory is an error at start naming it', async () => {
+test('a directory that does not exist yet is left to the process, which creates it and its FIFO', async () => {
+  const path = join(sandbox.directory, 'run', 'deep', 'own.fifo');
   const manifest = await sandbox.manifest({
-    processes: [{ name: 'svc', path: writeLines, args: ['ready'], ready_strategy: 'fifo', ready_params: { path: 'no/such/dir/ready.fifo' }, ready_timeout_sec: 20 }],
+    processes: [{ name: 'svc', path: join(fixtures, 'own-fifo.mjs'), args: [path], ready_strategy: 'pipe', ready_params: { path: 'run/deep/own.fifo' }, ready_timeout_sec: 20 }],
+  });
+  const pilot = sandbox.pilot(manifest, { plugins: [readyFifo()] });
+  await pilot.start();
+  expect(lstatSync(path).isFIFO()).toBe(true);
+  await nothingHeldIn(sandbox.directory);
+});
+
+test('a parent path that is not a directory is an error at start naming it', async () => {
+  writeFileSync(join(sandbox.directory, 'plain'), '');
+  const manifest = await sandbox.manifest({
+    processes: [{ name: 'svc', path: writeLines, args: ['ready'], ready_strategy: 'fifo', ready_params: { path: 'plain/ready.fifo' }, ready_timeout_sec: 20 }],
   });
   const pilot = sandbox.pilot(manifest, { plugins: [readyFifo()] });
   const error = await rejection(pilot.start());
   expect(error).toMatchObject({ code: 'PILOT_READINESS_FAILED', process: 'svc' });
-  expect(error?.message).toContain(`cannot create its FIFO: there is no directory ${join(sandbox.directory, 'no/such/dir')}`);
+  expect(error?.message).toContain(`ready_strategy "fifo" cannot look at ${join(sandbox.directory, 'plain/ready.fifo')}: ENOTDIR`);
 });
 
 test('a process that exits before it is ready fails the start at once and the FIFO is removed', async () => {
