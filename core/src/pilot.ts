@@ -59,7 +59,7 @@ export class ProcessPilot extends PluginRegistries {
   private stoppedWaiters: ((reason: StopReason) => void)[] = [];
   private readonly stateWaiters = new StateWaiters();
   /** Why the pilot last stopped, and the exit code of a `shutdown_everything` process. */
-  lastStop: { reason: StopReason; process?: string; code?: number | null } | undefined;
+  lastStop: { reason: StopReason; process?: string; code?: number | null; signal?: NodeJS.Signals | null } | undefined;
 
   constructor(
     readonly manifest: Manifest,
@@ -94,7 +94,7 @@ export class ProcessPilot extends PluginRegistries {
     if (this.options.pluginDirectory) await this.loadPlugins(this.options.pluginDirectory);
     await this.loadForManifest(this.manifest, this);
     const problems: Problem[] = [];
-    const options = this.validate(this.manifest, problems);
+    const options = await this.validate(this.manifest, problems);
     throwProblems(problems, this.manifest.source);
     this.manifest.processes.forEach((spec, index) => {
       if (!spec.ready_strategy) return;
@@ -228,7 +228,7 @@ export class ProcessPilot extends PluginRegistries {
     const all = Promise.all(this.manifest.processes.map((spec) => stopOne(spec.name)));
     // kill_timeout bounds the whole shutdown: past it every remaining tree is killed at once.
     const bound = setTimeout(() => {
-      for (const process of this.processes.values()) if (process.pid !== undefined) process.crash();
+      for (const process of this.processes.values()) process.killNow();
     }, this.manifest.kill_timeout * 1000);
     await all.finally(() => clearTimeout(bound));
     this.sampler?.stop();
@@ -245,8 +245,22 @@ export class ProcessPilot extends PluginRegistries {
 
   private onShutdownEverything(process: SupervisedProcess): void {
     const info = process.info();
-    this.lastStop ??= { reason: 'shutdown_everything', process: process.name, code: info.returnCode };
+    this.lastStop ??= { reason: 'shutdown_everything', process: process.name, code: info.returnCode, signal: info.signal };
     void this.stopAll('shutdown_everything');
+  }
+
+  /**
+   * SIGKILL every process tree at once, with no grace period and no restart (a second Ctrl-C),
+   * then finish the stop (hooks, control server, stats). Resolves when everything is gone.
+   */
+  async kill(): Promise<void> {
+    this.abortStart?.();
+    const stops = [...this.processes.values()].map((process) => process.stop());
+    // stop() has marked every run as requested: the SIGKILL below leads to no restart.
+    await Promise.resolve();
+    for (const process of this.processes.values()) process.killNow();
+    await Promise.all(stops);
+    await this.stopAll('signal');
   }
 
   /** Resolves with the reason once the pilot has stopped (by request, signal or policy). */

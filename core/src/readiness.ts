@@ -22,6 +22,11 @@ export interface ReadinessContext<Options = Record<string, unknown>> {
   lines(): readonly LogLine[];
   /** Calls `listener` for every later line of this spawn; returns the unsubscribe function. */
   onLine(listener: (line: LogLine) => void): () => void;
+  /**
+   * Tell the pilot what the last attempt saw ("status 503", "connection refused"); the latest
+   * report is appended to a timeout error so the user learns why readiness never came.
+   */
+  report(detail: string): void;
   /** Resolves with the exit of this spawn (only meaningful for strategies with `acceptsExit`). */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }

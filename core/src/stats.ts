@@ -1,4 +1,4 @@
-import pidusage from 'pidusage';
+import type pidusage from 'pidusage';
 import { readProcTable, treeOf } from './process/proc-table.js';
 
 /** One sample of one process and its whole tree. */
@@ -62,7 +62,9 @@ export class StatsSampler {
     const allPids = [...new Set(trees.flatMap((tree) => tree.pids))];
     let usage: Record<string, pidusage.Status | null>;
     try {
-      usage = (await pidusage(allPids)) as Record<string, pidusage.Status | null>;
+      // Loaded on the first sample, not at start-up.
+      const { default: sample } = await import('pidusage');
+      usage = (await sample(allPids)) as Record<string, pidusage.Status | null>;
     } catch {
       return []; // every pid vanished between the table read and the sample
     }

@@ -123,8 +123,8 @@ class RunSession {
   private killNow(signal: StopSignal): never {
     this.output.event({ event: 'kill-all', reason: `received ${signal} again` });
     this.output.close();
-    // Exiting runs the engine's exit guard: it SIGKILLs every tree it still tracks (group and
-    // descendants) synchronously. Crashing main pids first would orphan their descendants.
+    // Exiting runs the engine's exit guard: it SIGKILLs synchronously every tree it still tracks:
+    // groups, descendants found by a ppid walk, and the descendants in-flight stops recorded.
     process.exit(signalExitCode(signal));
   }
 }

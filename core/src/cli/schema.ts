@@ -47,7 +47,7 @@ async function schemaWithPlugins(plugins: readonly PilotPlugin[]): Promise<objec
 async function installedPlugins(directory: string): Promise<PilotPlugin[]> {
   const { discoverPluginPackages } = await import('../index.js');
   const plugins: PilotPlugin[] = [];
-  for (const pkg of discoverPluginPackages([directory])) {
+  for (const pkg of await discoverPluginPackages([directory])) {
     try {
       // Resolved from the folder holding the package, as Node resolves it for its dependents.
       const entry = createRequire(join(pkg.directory, '..', 'noop.js')).resolve(pkg.name);

@@ -60,6 +60,6 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   }
   if (issue.code === 'invalid_format') return `${own ?? `expected ${issue.format}`}, got ${shown(input)}`;
   if (issue.code === 'invalid_key') return `${issue.issues[0]?.message ?? 'invalid key'}, got ${shown(issue.path[issue.path.length - 1])}`;
-  if (issue.code === 'invalid_union') return `expected a name (string) or { name, options }, got ${shown(input)}`;
+  if (issue.code === 'invalid_union') return `${own ?? 'expected a value of one of the allowed shapes'}, got ${shown(input)}`;
   return `${own ?? issue.message}, got ${shown(input)}`;
 }

@@ -13,10 +13,10 @@ const signalName = z
   .regex(/^SIG[A-Z0-9]+$/, { error: 'expected a signal name such as "SIGTERM" or "SIGINT"' });
 
 /** A plugin-provided name, optionally with options: `tcp` or `{ name: jsonl, options: {...} }`. */
-export const namedReference = z.union([
-  z.string().min(1),
-  z.strictObject({ name: z.string().min(1), options: z.record(z.string(), z.unknown()).default({}) }),
-]);
+export const namedReference = z.union(
+  [z.string().min(1), z.strictObject({ name: z.string().min(1), options: z.record(z.string(), z.unknown()).default({}) })],
+  { error: 'expected a name (string) or { name, options }' },
+);
 
 /** Restart backoff: the delay doubles (by `multiplier`) from `initial_delay` up to `max_delay`. */
 export const restartBackoffSchema = z.strictObject({

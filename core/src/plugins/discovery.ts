@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { globbySync } from 'globby';
 
 /** The registry kinds a package can declare in `package.json` under `"pilot"`. */
 export type ProvidedKind = 'readiness' | 'statsHandlers' | 'lifecycleHooks' | 'controlServers';
@@ -21,7 +20,9 @@ const PATTERNS = ['@pilot/plugin-*/package.json', 'pilot-plugin-*/package.json',
  * (and above @pilot/core itself), read from their package.json only: nothing is imported.
  * The first package found for a name wins, nearest directory first.
  */
-export function discoverPluginPackages(directories: readonly string[]): PluginPackage[] {
+export async function discoverPluginPackages(directories: readonly string[]): Promise<PluginPackage[]> {
+  // Imported on demand: globby costs ~90 ms of start-up and most runs never need discovery.
+  const { globbySync } = await import('globby');
   const coreDirectory = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const found = new Map<string, PluginPackage>();
   for (const modules of nodeModulesAbove([...directories, coreDirectory])) {

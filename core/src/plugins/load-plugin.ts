@@ -2,7 +2,6 @@ import { lstatSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { globby } from 'globby';
 import { PilotError, messageOf } from '../errors.js';
 import { assertPlugin, type PilotPlugin } from './define-plugin.js';
 
@@ -54,6 +53,7 @@ export async function listPluginFiles(directory: string): Promise<string[]> {
   } catch (error) {
     throw new PilotError('PILOT_PLUGIN_LOAD', `plugin_directory ${directory} does not exist; create it or fix the path`, { cause: error });
   }
+  const { globby } = await import('globby');
   const entries = await globby(['*.js', '*.mjs'], { cwd: root, absolute: true, onlyFiles: false, followSymbolicLinks: false, dot: false });
   const files: string[] = [];
   for (const entry of entries.sort()) {

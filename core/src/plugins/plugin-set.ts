@@ -72,7 +72,7 @@ export class PluginRegistries {
     if (manifest.plugin_directory) await this.loadDirectory(manifest.plugin_directory, pilot);
     const missing = this.references(manifest).filter(({ kind, ref }) => !this.registry(kind).get(ref.name));
     if (missing.length === 0) return;
-    const packages = discoverPluginPackages([manifest.base_directory]);
+    const packages = await discoverPluginPackages([manifest.base_directory]);
     for (const { kind, ref } of missing) {
       const provider = providerOf(packages, kind, ref.name);
       if (provider && !this.registry(kind).get(ref.name) && !this.loadedProviders.has(provider.name)) {
@@ -83,14 +83,14 @@ export class PluginRegistries {
   }
 
   /** Check every name the manifest references and its options; problems are appended. */
-  validate(manifest: Manifest, problems: Problem[]): Map<string, unknown> {
+  async validate(manifest: Manifest, problems: Problem[]): Promise<Map<string, unknown>> {
     const options = new Map<string, unknown>();
     let packages: PluginPackage[] | undefined;
     for (const { kind, ref, where } of this.references(manifest)) {
       const registry = this.registry(kind);
       const entry = registry.get(ref.name) as { options?: z.ZodType } | undefined;
       if (!entry) {
-        packages ??= discoverPluginPackages([manifest.base_directory]);
+        packages ??= await discoverPluginPackages([manifest.base_directory]);
         const provider = providerOf(packages, kind, ref.name);
         problems.push({ code: 'PILOT_UNKNOWN_NAME', message: this.unknownNameMessage(kind, ref.name, where, packages, provider) });
         continue;

@@ -3,6 +3,12 @@ import type { ReadinessContext, ReadinessStrategy } from '../readiness.js';
 import type { LogLine } from './output.js';
 import type { ExitInfo } from './state.js';
 
+const OUTPUT_GRACE_MS = 200;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
 /** One readiness wait: strategy, its context and the limits around it. */
 export interface ReadyWait {
   process: string;
@@ -11,8 +17,12 @@ export interface ReadyWait {
   controller: AbortController;
   timeoutMs: number;
   exited: Promise<ExitInfo>;
+  /** Settles when the process's pipes reached EOF. */
+  outputDone: Promise<void>;
   /** Last lines of this spawn, for error messages. */
   lastLines: () => LogLine[];
+  /** What the strategy last reported about its attempts (`context.report`), for the timeout message. */
+  lastReport: () => string | undefined;
 }
 
 /**
@@ -30,13 +40,18 @@ export async function awaitReady(wait: ReadyWait): Promise<void> {
         new PilotError(
           'PILOT_READINESS_TIMEOUT',
           `process "${wait.process}" was not ready within ready_timeout_sec (${seconds} s) using ready_strategy "${strategy.name}"` +
-            `; its tree was stopped. Raise ready_timeout_sec or check ready_params${formatLines(wait.lastLines())}`,
+            `${wait.lastReport() ? ` (last attempt: ${wait.lastReport()})` : ''}; its tree was stopped. Raise ready_timeout_sec or check ready_params${formatLines(wait.lastLines())}`,
           { process: wait.process, logs: wait.lastLines().map((line) => line.text) },
         ),
       );
     }, wait.timeoutMs);
     if (!strategy.acceptsExit) {
-      void wait.exited.then((exit) => reject(exitedBeforeReady(wait, exit)));
+      // The exit event can come before the last lines are read: give the pipes a moment to drain
+      // (a grandchild holding them open must not delay the failure).
+      void wait.exited.then(async (exit) => {
+        await Promise.race([wait.outputDone, delay(OUTPUT_GRACE_MS)]);
+        reject(exitedBeforeReady(wait, exit));
+      });
     }
     const onAbort = () => reject(controller.signal.reason);
     if (controller.signal.aborted) onAbort();

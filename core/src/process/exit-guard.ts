@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { stillAlive, type ProcEntry } from './proc-table.js';
+import { signalProcess } from './signals.js';
 import { killTreeNow } from './stop-tree.js';
 
 const liveGroups = new Set<number>();
+/** Descendants outside their group, recorded by stops in flight: the leader may die before they do. */
+const strays = new Map<number, readonly ProcEntry[]>();
 let installed = false;
 let watchdog: ChildProcess | undefined;
 
@@ -36,7 +40,8 @@ process.stdin.on('end', () => {
 function tell(line: string): void {
   if (process.platform !== 'linux' && process.platform !== 'darwin') return;
   if (!watchdog) {
-    watchdog = spawn(process.execPath, ['-e', WATCHDOG_SOURCE], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    // An empty environment: the watchdog needs none, and must not look like one of the host's children.
+    watchdog = spawn(process.execPath, ['-e', WATCHDOG_SOURCE], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: {} });
     watchdog.on('error', () => (watchdog = undefined));
     watchdog.stdin!.on('error', () => undefined);
     // Neither the watchdog nor its pipe may keep the host alive.
@@ -56,14 +61,35 @@ export function trackGroup(pgid: number): void {
   tell(`+${pgid}`);
   if (!installed) {
     installed = true;
-    process.on('exit', () => {
-      for (const group of liveGroups) killTreeNow(group);
-    });
+    process.on('exit', killAllNow);
   }
 }
 
 /** Forget a group whose whole tree is gone. */
 export function untrackGroup(pgid: number): void {
   liveGroups.delete(pgid);
+  strays.delete(pgid);
   tell(`-${pgid}`);
+}
+
+/** Remember descendants of group `pgid` that a stop recorded, so that a kill-now reaches them too. */
+export function rememberDescendants(pgid: number, entries: readonly ProcEntry[]): void {
+  if (liveGroups.has(pgid)) strays.set(pgid, entries.filter((entry) => entry.pgid !== pgid));
+}
+
+/** SIGKILL the tree of `pgid` now, with the descendants its stop recorded (start times checked). */
+export function killGroupNow(pgid: number): void {
+  killTreeNow(pgid);
+  for (const entry of strays.get(pgid) ?? []) {
+    try {
+      if (stillAlive(entry)) signalProcess(entry.pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
+/** SIGKILL every tracked tree now (exit handler, second Ctrl-C). */
+export function killAllNow(): void {
+  for (const group of liveGroups) killGroupNow(group);
 }

@@ -24,6 +24,8 @@ export interface SpawnedChild {
   child: ChildProcess;
   /** Resolves on the 'exit' event (not 'close': a grandchild may hold the pipes for ever). */
   exited: Promise<ExitInfo>;
+  /** Resolves when both pipes reached EOF: every line the process printed has been read. */
+  outputDone: Promise<void>;
 }
 
 /**
@@ -53,19 +55,25 @@ export function spawnChild(name: string, request: SpawnRequest, onLine: (line: L
       if (child.pid === undefined) reject(explainSpawnError(name, request, error));
     });
     child.once('spawn', () => {
-      read(child, 'stdout', onLine);
-      read(child, 'stderr', onLine);
-      resolve({ pid: child.pid!, child, exited });
+      const outputDone = Promise.all([read(child, 'stdout', onLine), read(child, 'stderr', onLine)]).then(() => undefined);
+      resolve({ pid: child.pid!, child, exited, outputDone });
     });
   });
 }
 
-function read(child: ChildProcess, stream: OutputStream, onLine: (line: LogLine) => void): void {
+/** Read one pipe line by line; resolves at EOF (or a pipe error) after the last line. */
+function read(child: ChildProcess, stream: OutputStream, onLine: (line: LogLine) => void): Promise<void> {
   const pipe = child[stream]!;
   const splitter = new LineSplitter((text) => onLine({ stream, text, time: Date.now() }));
   pipe.on('data', (chunk: Buffer) => splitter.push(chunk));
-  pipe.on('end', () => splitter.end());
-  pipe.on('error', () => splitter.end());
+  return new Promise((resolve) => {
+    const finish = () => {
+      splitter.end();
+      resolve();
+    };
+    pipe.once('end', finish);
+    pipe.once('error', finish);
+  });
 }
 
 function explainSpawnError(name: string, request: SpawnRequest, error: NodeJS.ErrnoException): PilotError {

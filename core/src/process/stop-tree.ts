@@ -11,6 +11,8 @@ export interface StopTreeOptions {
   timeoutMs: number;
   /** Settles when the tree's leader has exited (its 'exit' event). */
   leaderExited: Promise<unknown>;
+  /** Receives the descendants recorded before signalling (for a later kill-now). */
+  onTracked?: (tracked: readonly ProcEntry[]) => void;
 }
 
 /** What a stop had to do. */
@@ -35,6 +37,7 @@ export async function stopTree(pid: number, options: StopTreeOptions): Promise<S
   assertSignalable(pid, true);
   if (!hasProc) return stopWithTreeKill(pid, options);
   const tracked = treeOf(readProcTable(SNAPSHOT_MS), pid);
+  options.onTracked?.(tracked);
   sendAll(pid, tracked, options.signal);
   if (options.signal !== 'SIGCONT') sendAll(pid, tracked, 'SIGCONT');
   const deadline = performance.now() + options.timeoutMs;

@@ -8,7 +8,7 @@ import { signalProcess } from './signals.js';
 import { spawnChild, type SpawnRequest, type SpawnedChild } from './spawn-child.js';
 import { ACTIVE_STATES, type ExitInfo, type ProcessInfo, type ProcessState } from './state.js';
 import { reapGroup, stopTree } from './stop-tree.js';
-import { trackGroup, untrackGroup } from './exit-guard.js';
+import { killGroupNow, rememberDescendants, trackGroup, untrackGroup } from './exit-guard.js';
 
 /** What a supervised process tells its owner; the pilot turns these into hooks. */
 export interface ProcessHost {
@@ -37,6 +37,8 @@ export interface ReadinessBinding {
 /** One spawn of the process. */
 interface Run {
   child: SpawnedChild;
+  /** The readiness strategy's latest `report()`. */
+  report: string | undefined;
   alive: boolean;
   stopRequested: boolean;
   lines: LogLine[];
@@ -146,13 +148,29 @@ export class SupervisedProcess {
     if (run) {
       run.stopRequested = true;
       run.controller.abort(new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped while starting`, { process: this.name }));
-      if (run.alive) await stopTree(run.child.pid, { signal: this.spec.stop_signal as NodeJS.Signals, timeoutMs: this.spec.timeout * 1000, leaderExited: run.child.exited });
+      if (run.alive) await this.stopRun(run);
     }
     await this.reaping;
     if (wasActive) {
       this.setState('stopped');
       this.host.stopped(this);
     }
+  }
+
+  private stopRun(run: Run): Promise<unknown> {
+    const pgid = run.child.pid;
+    return stopTree(pgid, {
+      signal: this.spec.stop_signal as NodeJS.Signals,
+      timeoutMs: this.spec.timeout * 1000,
+      leaderExited: run.child.exited,
+      onTracked: (tracked) => rememberDescendants(pgid, tracked),
+    });
+  }
+
+  /** SIGKILL the whole tree at once, no grace period (a second Ctrl-C, kill_timeout reached). */
+  killNow(): void {
+    const run = this.run;
+    if (run && (run.alive || run.stopRequested)) killGroupNow(run.child.pid);
   }
 
   private isCurrent(generation: number): boolean {
@@ -175,13 +193,15 @@ export class SupervisedProcess {
           controller: run.controller,
           timeoutMs: this.spec.ready_timeout_sec * 1000,
           exited: run.child.exited,
+          outputDone: run.child.outputDone,
           lastLines: () => lastLines(run.lines),
+          lastReport: () => run.report,
         });
       }
     } catch (error) {
       if (run.alive && !run.stopRequested) {
         run.stopRequested = true;
-        await stopTree(run.child.pid, { signal: this.spec.stop_signal as NodeJS.Signals, timeoutMs: this.spec.timeout * 1000, leaderExited: run.child.exited });
+        await this.stopRun(run);
       }
       throw error;
     } finally {
@@ -214,7 +234,7 @@ export class SupervisedProcess {
       await preparation?.cleanup?.();
       throw new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped before it spawned`, { process: this.name });
     }
-    const run: Run = { alive: true, stopRequested: false, lines: [], listeners: new Set(), controller, child: undefined as never };
+    const run: Run = { alive: true, stopRequested: false, lines: [], listeners: new Set(), controller, report: undefined, child: undefined as never };
     holder.run = run;
     run.child = await spawnChild(this.name, request, (line) => this.onLine(run, line)).catch(async (error) => {
       await preparation?.cleanup?.();
@@ -241,6 +261,9 @@ export class SupervisedProcess {
       },
       spawnedAt,
       isAlive: () => holder.run?.alive ?? false,
+      report: (detail) => {
+        if (holder.run) holder.run.report = detail;
+      },
       lines: () => holder.run?.lines ?? [],
       onLine: (listener) => {
         holder.run?.listeners.add(listener);

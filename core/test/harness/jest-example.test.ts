@@ -9,7 +9,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const example = join(root, 'examples', 'jest-project');
 let sandbox: Sandbox;
 let runner: ChildProcess | undefined;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => {
   if (runner && runner.exitCode === null && runner.signalCode === null) runner.kill('SIGKILL');
   expect(await sandbox.cleanup()).toEqual([]);

@@ -5,7 +5,9 @@ import { ProcessManifest, PilotError, manifestJsonSchema } from '../../src/index
 import { Sandbox, fixture } from '../support/index.js';
 
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
 /** The PilotError thrown by `load`, or a failure if it did not throw one. */

@@ -5,7 +5,9 @@ import { Sandbox, eventually, fixture } from '../support/index.js';
 
 let sandbox: Sandbox;
 let hosts: ChildProcess[] = [];
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => {
   // A host left alive by a failed test would keep its pilot's children alive too.
   for (const host of hosts) if (host.exitCode === null && host.signalCode === null) host.kill('SIGKILL');
@@ -65,4 +67,5 @@ test('when the host is SIGKILLed (no exit handler runs), the lifeline watchdog k
   const survivors = sandbox.leftovers();
   expect(survivors.length).toBeLessThanOrEqual(1);
   for (const pid of survivors) process.kill(pid, 'SIGKILL'); // the documented setsid limit
+  await eventually(() => sandbox.leftovers().length === 0, 'the setsid escapee to be gone');
 });

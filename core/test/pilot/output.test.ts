@@ -3,7 +3,9 @@ import { MAX_LINE_LENGTH } from '../../src/process/output.js';
 import { Sandbox, fixture } from '../support/index.js';
 
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
 test('a child writing 100 MB fast never blocks, its last line is kept and the pilot memory stays bounded', async () => {

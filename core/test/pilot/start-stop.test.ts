@@ -2,7 +2,9 @@ import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { Sandbox, fixture, isAlive } from '../support/index.js';
 
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
 test('starts dependencies first and stops dependents first', async () => {

@@ -4,7 +4,9 @@ import { definePlugin, type ReadinessStrategy } from '../../src/index.js';
 import { Sandbox, fixture } from '../support/index.js';
 
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
 /** Ready when the process prints a line starting with `ready_params.line`: a tiny strategy for these tests. */

@@ -4,7 +4,9 @@ import { StatsSampler } from '../../src/stats.js';
 import { Sandbox, fixture } from '../support/index.js';
 
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
 test('samples cover the whole tree with a meaningful CPU %, memory and maxima', async () => {

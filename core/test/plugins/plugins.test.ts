@@ -5,7 +5,9 @@ import { definePlugin, PilotError, type PilotError as PilotErrorType } from '../
 import { Sandbox, fixture } from '../support/index.js';
 
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
 async function oneProcess(extra: Record<string, unknown> = {}, top: Record<string, unknown> = {}) {

@@ -3,7 +3,9 @@ import { RestartPolicy } from '../../src/process/restart-policy.js';
 import { Sandbox, fixture, isAlive } from '../support/index.js';
 
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
 const fast = { initial_delay: 0.01, max_delay: 0.08, multiplier: 2, reset_after: 10 };

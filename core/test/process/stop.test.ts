@@ -5,7 +5,9 @@ import { PilotError } from '../../src/index.js';
 import { Sandbox, eventually, fixture, isAlive } from '../support/index.js';
 
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
 async function startOne(path: string, extra: Record<string, unknown> = {}) {

@@ -6,7 +6,9 @@ import hello from '../src/index.js';
 
 const greeter = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'greeter.sh');
 let sandbox: Sandbox;
-beforeEach(() => (sandbox = new Sandbox()));
+beforeEach(() => {
+  sandbox = new Sandbox();
+});
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
 test('ready once the process greets the configured name', async () => {

@@ -35,6 +35,7 @@ function handContext(params: Record<string, unknown>, alive = true) {
     pid: undefined,
     spawnedAt: Date.now(),
     isAlive: () => alive,
+    report: () => undefined,
     lines: () => [],
     onLine: () => () => undefined,
     exited: new Promise(() => undefined),

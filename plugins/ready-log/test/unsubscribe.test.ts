@@ -14,6 +14,7 @@ function handContext(params: Record<string, unknown>, early: LogLine[] = []) {
     pid: undefined,
     spawnedAt: Date.now(),
     isAlive: () => true,
+    report: () => undefined,
     lines: () => early,
     onLine(listener) {
       listeners.add(listener);
