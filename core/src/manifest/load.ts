@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import { PilotError } from '../errors.js';
 import { formatIssues } from './format-issues.js';
 import { throwProblems, type Problem } from './problems.js';
-import { manifestDirectoryOf, resolveManifest } from './resolve.js';
+import { checkNames, manifestDirectoryOf, resolveManifest } from './resolve.js';
 import { manifestSchema, processSchema, restartBackoffSchema, type Manifest } from './schema.js';
 
 /** How a manifest is read. */
@@ -80,8 +80,9 @@ function validate(data: unknown, options: LoadOptions, source: string | undefine
   }
   const result = manifestSchema.safeParse(data, { reportInput: true });
   if (!result.success) {
-    const lines = formatIssues(result.error.issues, knownKeys);
-    throwProblems(lines.map((message) => ({ code: 'PILOT_MANIFEST_INVALID', message })), where);
+    const problems: Problem[] = formatIssues(result.error.issues, knownKeys).map((message) => ({ code: 'PILOT_MANIFEST_INVALID', message }));
+    checkNames(rawNodes((data as { processes?: unknown }).processes), problems);
+    throwProblems(problems, where);
   }
   const problems: Problem[] = [];
   const manifest = resolveManifest(
@@ -91,6 +92,15 @@ function validate(data: unknown, options: LoadOptions, source: string | undefine
   );
   throwProblems(problems, where);
   return manifest;
+}
+
+/** Names and dependencies of raw process entries, as far as they are usable. */
+function rawNodes(processes: unknown): { name: string; dependencies: string[] }[] {
+  if (!Array.isArray(processes)) return [];
+  return processes.map((entry: { name?: unknown; dependencies?: unknown }) => ({
+    name: typeof entry?.name === 'string' ? entry.name : '',
+    dependencies: Array.isArray(entry?.dependencies) ? entry.dependencies.filter((d): d is string => typeof d === 'string') : [],
+  }));
 }
 
 /** Keys allowed where an unknown key was found, for did-you-mean. */

@@ -99,9 +99,15 @@ function resolveProcess(entry: ParsedProcess, where: string, context: ProcessCon
   };
 }
 
-function checkNames(processes: readonly ProcessSpec[], problems: Problem[]): void {
+/**
+ * Duplicate names, unknown dependencies and cycles. Runs on validated processes, and on the raw
+ * entries when the schema failed, so that one error still lists every problem (an entry without
+ * a usable name has `name: ''` and is skipped).
+ */
+export function checkNames(processes: readonly { name: string; dependencies: readonly string[] }[], problems: Problem[]): void {
   const seen = new Map<string, number>();
   processes.forEach((spec, index) => {
+    if (spec.name === '') return;
     const first = seen.get(spec.name);
     if (first !== undefined) {
       problems.push({
@@ -112,6 +118,7 @@ function checkNames(processes: readonly ProcessSpec[], problems: Problem[]): voi
   });
   const names = [...seen.keys()];
   processes.forEach((spec, index) => {
+    if (spec.name === '') return;
     spec.dependencies.forEach((dependency, d) => {
       if (dependency === spec.name) {
         problems.push({ code: 'PILOT_DEPENDENCY_CYCLE', message: `processes[${index}].dependencies[${d}]: "${spec.name}" depends on itself` });

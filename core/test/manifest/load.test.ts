@@ -147,6 +147,28 @@ describe('bad input: one error listing every problem', () => {
     ]);
   });
 
+  test('schema problems and cross-process problems are reported together', async () => {
+    const error = await errorOf(() =>
+      ProcessManifest.fromObject(
+        {
+          processes: [
+            { name: 'a', path: 'sh', timeout: 'soon', dependencies: ['b'] },
+            { name: 'b', path: 'sh', dependencies: ['a'] },
+            { name: 'c', path: 'sh', dependencies: ['nope'] },
+            { name: 'c', path: 'sh' },
+          ],
+        },
+        { directory: sandbox.directory },
+      ),
+    );
+    expect(error.problems).toEqual([
+      'processes[0].timeout: expected a number of seconds (timeout), got "soon"',
+      'processes[3].name: "c" is already the name of processes[2]; names must be unique',
+      'processes[2].dependencies[0]: no process is named "nope"; known: a, b, c',
+      'dependency cycle: a -> b -> a; remove one of these dependencies',
+    ]);
+  });
+
   test('a dependency cycle is named in full', async () => {
     const error = await errorOf(() =>
       ProcessManifest.fromObject(
