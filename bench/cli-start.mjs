@@ -7,6 +7,8 @@
 // leaving no child behind.
 //
 //   node bench/cli-start.mjs [--quick] [--runs 20]
+//   node bench/cli-start.mjs --candidate /tmp/core-copy/dist/cli/main.js   (a candidate build
+//       timed in the same run; saved under bench/results/patched/ only)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +32,7 @@ function timeNode(args) {
   });
 }
 
-async function timePilotRun(dir, index) {
+async function timePilotRun(dir, index, cli = CLI) {
   const stamp = join(dir, `stamp-${index}`);
   const manifest = join(dir, `pilot-${index}.yaml`);
   writeFileSync(
@@ -39,7 +41,7 @@ async function timePilotRun(dir, index) {
   );
   let output = '';
   const t0 = Date.now();
-  const pilot = spawn(process.execPath, [CLI, 'run', manifest, '--output', 'raw'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pilot = spawn(process.execPath, [cli, 'run', manifest, '--output', 'raw'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   pilot.stdout.on('data', (chunk) => (output += chunk));
   pilot.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise((resolve) => pilot.once('exit', (code, signal) => resolve({ code, signal })));
@@ -64,12 +66,12 @@ async function timePilotRun(dir, index) {
 }
 
 /** Run the comparison; returns the result saved to bench/results/cli-start.json. */
-export async function run({ quick = false, runs } = {}) {
+export async function run({ quick = false, runs, candidate } = {}) {
   runs ??= quick ? 5 : 20;
   const base = { name: 'cli-start', machine: machine(), command: `node bench/cli-start.mjs${quick ? ' --quick' : ''}`, runs };
   if (!existsSync(CLI)) return { ...base, skipped: `core/dist/cli/main.js does not exist yet (run \`npx tsc -b\` once the CLI is written)` };
   const dir = mkdtempSync(join(tmpdir(), 'pilot-bench-cli-'));
-  const samples = { pilot: [], node: [], importCore: [] };
+  const samples = { pilot: [], node: [], importCore: [], candidate: [] };
   const exits = [];
   let leftovers = 0;
   try {
@@ -77,9 +79,11 @@ export async function run({ quick = false, runs } = {}) {
     await timeNode(['-e', '0']);
     await timePilotRun(dir, 'warmup');
     for (let i = 0; i < runs; i += 1) {
-      const order = i % 2 === 0 ? ['pilot', 'node', 'importCore'] : ['importCore', 'node', 'pilot'];
+      const kinds = candidate ? ['pilot', 'node', 'importCore', 'candidate'] : ['pilot', 'node', 'importCore'];
+      const order = i % 2 === 0 ? kinds : [...kinds].reverse();
       for (const what of order) {
-        if (what === 'node') samples.node.push(await timeNode(['-e', '0']));
+        if (what === 'candidate') samples.candidate.push((await timePilotRun(dir, `c${i}`, candidate)).ms);
+        else if (what === 'node') samples.node.push(await timeNode(['-e', '0']));
         else if (what === 'importCore') samples.importCore.push(await timeNode(['--input-type=module', '-e', `await import(${JSON.stringify(CORE)})`]));
         else {
           const result = await timePilotRun(dir, i);
@@ -103,6 +107,7 @@ export async function run({ quick = false, runs } = {}) {
     overheadMs: pilot.median - node.median,
     exitCodes: [...new Set(exits)],
     leftovers,
+    candidate: candidate ? { cli: candidate, ...summarize(samples.candidate) } : undefined,
   };
 }
 
@@ -137,16 +142,17 @@ export function render(r) {
     `| ${fmt(r.overheadMs)} ms | <= ${targets.overheadMs} ms | ${met} |`,
     '',
     `After SIGINT every \`pilot run\` exited with ${r.exitCodes.join(', ')}; children left behind: ${r.leftovers}.`,
+    r.candidate ? `\nCandidate build ${r.candidate.cli} in the same run: ${fmt(r.candidate.median)} ms median (+${fmt(r.candidate.median - r.node.median)} ms over \`node -e 0\`).` : '',
   ].join('\n');
 }
 
 if (isMain(import.meta.url)) {
-  const flags = parseFlags({ quick: false, runs: 0 });
+  const flags = parseFlags({ quick: false, runs: 0, candidate: '' });
   benchMarker();
   try {
-    const result = await run({ quick: flags.quick, runs: flags.runs || undefined });
+    const result = await run({ quick: flags.quick, runs: flags.runs || undefined, candidate: flags.candidate || undefined });
     console.log(render(result));
-    console.log(`\nsaved ${saveResult('cli-start', result, { quick: flags.quick })}`);
+    console.log(`\nsaved ${saveResult('cli-start', result, { quick: flags.quick, patched: Boolean(flags.candidate) })}`);
   } finally {
     killEverything();
   }
