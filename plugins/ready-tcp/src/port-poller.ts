@@ -21,42 +21,64 @@ export interface PortPollerOptions {
 
 /**
  * Connects to every address of the target every `intervalMs` (at most one attempt in flight per
- * address) until an attempt that counts succeeds while the process is alive.
+ * address) until an attempt that counts succeeds while the process is alive. Rejects with the
+ * signal's reason on abort; the timer and every socket in flight are released either way.
  */
 export function pollPort(options: PortPollerOptions, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const inFlight = new Map<string, { cancel: () => void; startedAt: number }>();
-    const seenClosed = new Set<string>();
-    let finished = false;
-    const finish = (error?: unknown) => {
-      if (finished) return;
-      finished = true;
-      clearInterval(timer);
-      signal.removeEventListener('abort', onAbort);
-      for (const attempt of inFlight.values()) attempt.cancel();
-      inFlight.clear();
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const onAbort = () => finish(signal.reason ?? new PilotError('PILOT_STOPPED', 'readiness wait aborted'));
-    const onOutcome = (address: string, outcome: ConnectOutcome) => {
-      inFlight.delete(address);
-      if (outcome === 'closed') seenClosed.add(address);
-      else if ((!options.heldBeforeSpawn.has(address) || seenClosed.has(address)) && options.isAlive()) finish();
-    };
-    const tick = () => {
-      const now = Date.now();
-      for (const address of options.addresses.current()) {
-        const previous = inFlight.get(address);
-        if (previous && now - previous.startedAt < CONNECT_TIMEOUT_MS) continue;
-        previous?.cancel();
-        const cancel = connectOnce(address, options.port, (outcome) => onOutcome(address, outcome));
-        if (!finished) inFlight.set(address, { cancel, startedAt: now });
-      }
-    };
-    const timer = setInterval(tick, options.intervalMs);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    tick();
-  });
+  return new Promise((resolve, reject) => new PortPoller(options, signal, resolve, reject).start());
+}
+
+class PortPoller {
+  private readonly inFlight = new Map<string, { cancel: () => void; startedAt: number }>();
+  private readonly seenClosed = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private finished = false;
+  private readonly onAbort = () => this.finish(this.signal.reason ?? new PilotError('PILOT_STOPPED', 'readiness wait aborted'));
+
+  constructor(
+    private readonly options: PortPollerOptions,
+    private readonly signal: AbortSignal,
+    private readonly resolve: () => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  start(): void {
+    if (this.signal.aborted) return this.onAbort();
+    this.signal.addEventListener('abort', this.onAbort, { once: true });
+    this.timer = setInterval(() => this.tick(), this.options.intervalMs);
+    this.tick();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const address of this.options.addresses.current()) {
+      const previous = this.inFlight.get(address);
+      if (previous && now - previous.startedAt < CONNECT_TIMEOUT_MS) continue;
+      previous?.cancel();
+      const cancel = connectOnce(address, this.options.port, (outcome) => this.onOutcome(address, outcome));
+      this.inFlight.set(address, { cancel, startedAt: now });
+    }
+  }
+
+  private onOutcome(address: string, outcome: ConnectOutcome): void {
+    this.inFlight.delete(address);
+    if (outcome === 'closed') this.seenClosed.add(address);
+    else if (this.counts(address) && this.options.isAlive()) this.finish();
+  }
+
+  /** A connection counts unless someone else held the address before the spawn and still does. */
+  private counts(address: string): boolean {
+    return !this.options.heldBeforeSpawn.has(address) || this.seenClosed.has(address);
+  }
+
+  private finish(error?: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearInterval(this.timer);
+    this.signal.removeEventListener('abort', this.onAbort);
+    for (const attempt of this.inFlight.values()) attempt.cancel();
+    this.inFlight.clear();
+    if (error === undefined) this.resolve();
+    else this.reject(error);
+  }
 }
