@@ -1,5 +1,5 @@
 import type pidusage from 'pidusage';
-import { readProcTable, treeOf } from './process/proc-table.js';
+import { descendantsOf } from './process/proc-table.js';
 
 /** One sample of one process and its whole tree. */
 export interface ProcessStats {
@@ -57,8 +57,7 @@ export class StatsSampler {
   async sample(): Promise<ProcessStats[]> {
     const targets = this.targets();
     if (targets.length === 0) return [];
-    const table = readProcTable();
-    const trees = targets.map((target) => ({ target, pids: [target.pid, ...treeOf(table, target.pid).map((entry) => entry.pid)] }));
+    const trees = targets.map((target) => ({ target, pids: [target.pid, ...descendantsOf(target.pid).map((entry) => entry.pid)] }));
     const allPids = [...new Set(trees.flatMap((tree) => tree.pids))];
     let usage: Record<string, pidusage.Status | null>;
     try {

@@ -71,6 +71,73 @@ export function treeOf(table: ReadonlyMap<number, ProcEntry>, pid: number): Proc
   return [...found.values()];
 }
 
+const childrenFiles = (() => {
+  try {
+    readFileSync(`/proc/${process.pid}/task/${process.pid}/children`);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Every live descendant of `pid`, by walking `/proc/<pid>/task/<tid>/children` (cost: the size
+ * of the tree, not of the machine: a full /proc scan costs ~15 ms with 500 processes here, a
+ * walk of a one-process tree 10 µs). Falls back to a scan where those files do not exist.
+ * Group members that were re-parented (double fork) are not descendants: group kills reach them.
+ */
+export function descendantsOf(pid: number): ProcEntry[] {
+  if (!childrenFiles) return treeOf(readProcTable(10), pid);
+  const found: ProcEntry[] = [];
+  const seen = new Set<number>([pid]);
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.pop()!;
+    for (const child of childrenOf(parent)) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      const entry = readProcEntry(child);
+      if (entry) found.push(entry);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+function childrenOf(pid: number): number[] {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const task of tasks) {
+    try {
+      for (const word of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ')) {
+        if (word !== '') children.push(Number(word));
+      }
+    } catch {
+      // the thread or process ended meanwhile
+    }
+  }
+  return children;
+}
+
+/**
+ * True when process group `pgid` may still have members: `kill(-pgid, 0)` delivers nothing and
+ * fails with ESRCH only when the group is empty. Zombies still count, so callers that must know
+ * about live members confirm with {@link groupHasMembers}.
+ */
+export function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
 /** True when the process group `pgid` still has a live member. */
 export function groupHasMembers(table: ReadonlyMap<number, ProcEntry>, pgid: number): boolean {
   for (const entry of table.values()) if (entry.pgid === pgid) return true;

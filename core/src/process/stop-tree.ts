@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import treeKill from 'tree-kill';
-import { groupHasMembers, readProcTable, stillAlive, treeOf, type ProcEntry } from './proc-table.js';
+import { descendantsOf, groupExists, groupHasMembers, readProcTable, stillAlive, type ProcEntry } from './proc-table.js';
 import { assertSignalable, signalGroup, signalProcess } from './signals.js';
 
 /** How to stop one process tree. */
@@ -11,6 +11,8 @@ export interface StopTreeOptions {
   timeoutMs: number;
   /** Settles when the tree's leader has exited (its 'exit' event). */
   leaderExited: Promise<unknown>;
+  /** True when the leader is known to be reaped already (its pid may be reused). */
+  leaderGone?: boolean;
   /** Receives the descendants recorded before signalling (for a later kill-now). */
   onTracked?: (tracked: readonly ProcEntry[]) => void;
 }
@@ -36,24 +38,23 @@ const hasProc = existsSync('/proc/self/stat');
 export async function stopTree(pid: number, options: StopTreeOptions): Promise<StopTreeResult> {
   assertSignalable(pid, true);
   if (!hasProc) return stopWithTreeKill(pid, options);
-  const tracked = treeOf(readProcTable(SNAPSHOT_MS), pid);
+  const tracked = descendantsOf(pid);
   options.onTracked?.(tracked);
-  sendAll(pid, tracked, options.signal);
-  if (options.signal !== 'SIGCONT') sendAll(pid, tracked, 'SIGCONT');
-  const deadline = performance.now() + options.timeoutMs;
-  let leaderGone = false;
+  let leaderGone = options.leaderGone ?? false;
   void options.leaderExited.then(() => (leaderGone = true));
+  sendAll(pid, tracked, options.signal, leaderGone);
+  if (options.signal !== 'SIGCONT') sendAll(pid, tracked, 'SIGCONT', leaderGone);
+  const deadline = performance.now() + options.timeoutMs;
   await raceTimeout(options.leaderExited, options.timeoutMs);
   while (performance.now() < deadline) {
     if (leaderGone && treeGone(pid, tracked)) return { forced: false };
     await sleep(Math.min(POLL_MS, Math.max(1, deadline - performance.now())));
   }
   if (leaderGone && treeGone(pid, tracked)) return { forced: false };
-  const table = readProcTable();
   // Descendants of survivors that appeared after the first walk are killed too.
   const survivors = tracked.filter(stillAlive);
-  for (const survivor of [...survivors]) survivors.push(...treeOf(table, survivor.pid));
-  sendAll(pid, survivors, 'SIGKILL');
+  for (const survivor of [...survivors]) survivors.push(...descendantsOf(survivor.pid));
+  sendAll(pid, survivors, 'SIGKILL', leaderGone);
   await raceTimeout(options.leaderExited, 2000);
   return { forced: true };
 }
@@ -63,14 +64,14 @@ export async function stopTree(pid: number, options: StopTreeOptions): Promise<S
  * grandchildren behind), so that a restart never leaves the old tree running.
  */
 export async function reapGroup(pgid: number, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
-  if (!hasProc || !groupHasMembers(readProcTable(SNAPSHOT_MS), pgid)) return;
-  await stopTree(pgid, { signal, timeoutMs, leaderExited: Promise.resolve() });
+  if (!hasProc || !groupLive(pgid)) return;
+  await stopTree(pgid, { signal, timeoutMs, leaderExited: Promise.resolve(), leaderGone: true });
 }
 
 /** SIGKILL a whole tree at once, synchronously (descendants by ppid walk, then the group): for `process.on('exit')`. */
 export function killTreeNow(pgid: number): void {
   try {
-    const tree = hasProc ? treeOf(readProcTable(), pgid) : [];
+    const tree = hasProc ? descendantsOf(pgid) : [];
     for (const member of tree) if (member.pgid !== pgid) signalProcess(member.pid, 'SIGKILL');
     signalGroup(pgid, 'SIGKILL');
   } catch {
@@ -78,18 +79,26 @@ export function killTreeNow(pgid: number): void {
   }
 }
 
-function sendAll(pgid: number, members: readonly ProcEntry[], signal: NodeJS.Signals): void {
-  // Re-check membership: once a group is empty its id may later name a stranger's group.
-  const table = readProcTable(SNAPSHOT_MS);
-  if (groupHasMembers(table, pgid)) signalGroup(pgid, signal);
+function sendAll(pgid: number, members: readonly ProcEntry[], signal: NodeJS.Signals, leaderGone: boolean): void {
+  // Re-check membership: once a group is empty its id may later name a stranger's group. While
+  // the leader is alive (not yet reaped) its pid, hence the group id, cannot have been reused.
+  if (leaderGone ? groupLive(pgid) : groupExists(pgid)) signalGroup(pgid, signal);
   for (const member of members) {
     if (member.pgid !== pgid && stillAlive(member)) signalProcess(member.pid, signal);
   }
 }
 
 function treeGone(pgid: number, tracked: readonly ProcEntry[]): boolean {
-  const table = readProcTable(SNAPSHOT_MS);
-  return !groupHasMembers(table, pgid) && tracked.every((entry) => table.get(entry.pid)?.startTime !== entry.startTime);
+  return !tracked.some(stillAlive) && !groupLive(pgid);
+}
+
+/**
+ * True when group `pgid` has a live member. The cheap kill(-pgid, 0) answers "empty" in the
+ * common case; only when it says "exists" (members outside the walked tree, or zombies an init
+ * that does not reap keeps in the group) is the process table scanned to be sure.
+ */
+function groupLive(pgid: number): boolean {
+  return groupExists(pgid) && groupHasMembers(readProcTable(SNAPSHOT_MS), pgid);
 }
 
 /** Wait for `promise` at most `ms`; the timer never outlives the wait (it would keep Node alive). */
