@@ -69,9 +69,9 @@ test('lines other than "ready" are ignored', async () => {
     processes: [{ name: 'svc', path: writeLines, args: ['readyish', 'not ready', 'READY', 'ready now'], ready_strategy: 'fifo', ready_params: { path: 'ready.fifo' }, ready_timeout_sec: 0.5 }],
   });
   const pilot = sandbox.pilot(manifest, { plugins: [readyFifo()] });
-  const error = await rejection(pilot.start());
-  expect(error).toMatchObject({ code: 'PILOT_READINESS_TIMEOUT', process: 'svc' });
-  expect(pilot.logs('svc').map((line) => line.text)).toContain('wrote 4 lines');
+  const starting = rejection(pilot.start());
+  await eventually(() => pilot.logs('svc').some((line) => line.text === 'wrote 4 lines'), 'all four lines written');
+  expect(await starting).toMatchObject({ code: 'PILOT_READINESS_TIMEOUT', process: 'svc' });
 });
 
 test('timeout: names process and strategy, kills the whole tree, starts no dependent, removes the FIFO', async () => {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { ManifestInput } from '@pilot/core';
-import { Sandbox } from '../../../core/test/support/index.js';
+import { Sandbox, eventually } from '../../../core/test/support/index.js';
 
 const example = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'process-pilot');
 const PROCESS_PILOT_FIELDS = new Set(['name', 'path', 'args', 'env', 'dependencies', 'ready_strategy', 'ready_params', 'ready_timeout_sec']);
@@ -45,7 +45,7 @@ test('examples/process-pilot: a process_pilot manifest with tcp, pipe and file s
   pilot.hooks.ready.tap('test', (info) => events.push(`ready ${info.name}`));
   await pilot.start();
   expect(events).toEqual(['spawn db', 'ready db', 'spawn cache', 'ready cache', 'spawn web', 'ready web']);
-  expect(pilot.logs('cache').map((line) => line.text)).toContain('cache: db says "hello from db"');
+  await eventually(() => pilot.logs('cache').some((line) => line.text === 'cache: db says "hello from db"'), 'cache talked to db');
   // cache replaced the pilot's FIFO with its own: it is left to it.
   expect(lstatSync(join(sandbox.directory, 'cache.fifo')).isFIFO()).toBe(true);
   expect(readFileSync(join(sandbox.directory, 'web.ready'), 'utf8').trim()).toBe(String(pilot.getRunningProcess('web')!.pid));
