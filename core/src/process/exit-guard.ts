@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { stillAlive, type ProcEntry } from './proc-table.js';
 import { signalProcess } from './signals.js';
 import { killTreeNow } from './stop-tree.js';
@@ -10,12 +11,18 @@ let installed = false;
 let watchdog: ChildProcess | undefined;
 
 /**
- * The lifeline watchdog: a tiny Node process in its own group that reads "+pgid"/"-pgid" lines
- * from the host and, when its stdin reaches EOF (the host died, even by SIGKILL, which no exit
- * handler survives), SIGKILLs every group still registered. It ignores terminal signals so a
- * Ctrl-C to the host's group cannot kill it before it has cleaned up.
+ * The lifeline watchdog: a tiny process in its own group that reads "+pgid"/"-pgid" lines from
+ * the host and, when its stdin reaches EOF (the host died, even by SIGKILL, which no exit handler
+ * survives), SIGKILLs every group still registered. It ignores terminal signals (the ignoring
+ * survives exec) so a Ctrl-C to the host's group cannot kill it before it has cleaned up.
+ * awk keeps the set and costs ~1 MB and ~1 ms to start; Node is the fallback where awk is missing.
  */
-const WATCHDOG_SOURCE = `
+const AWK_WATCHDOG = [
+  '/bin/sh',
+  ['-c', `trap '' INT TERM HUP QUIT; exec awk '/^[+][0-9]+$/ { groups[substr($0, 2)] = 1 } /^-[0-9]+$/ { delete groups[substr($0, 2)] } END { for (g in groups) if (g > 1) system("kill -KILL -" g " 2>/dev/null") }'`],
+] as const;
+
+const NODE_WATCHDOG_SOURCE = `
 const groups = new Set();
 let buffer = '';
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT']) process.on(signal, () => {});
@@ -37,11 +44,17 @@ process.stdin.on('end', () => {
 });
 `;
 
+function spawnWatchdog(): ChildProcess {
+  const awk = ['/usr/bin/awk', '/bin/awk'].some((candidate) => existsSync(candidate));
+  const [file, args] = awk ? AWK_WATCHDOG : [process.execPath, ['-e', NODE_WATCHDOG_SOURCE]];
+  // An empty environment (plus PATH for awk's kill): it must not look like one of the host's children.
+  return spawn(file, [...args], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: { PATH: '/usr/bin:/bin' } });
+}
+
 function tell(line: string): void {
   if (process.platform !== 'linux' && process.platform !== 'darwin') return;
   if (!watchdog) {
-    // An empty environment: the watchdog needs none, and must not look like one of the host's children.
-    watchdog = spawn(process.execPath, ['-e', WATCHDOG_SOURCE], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: {} });
+    watchdog = spawnWatchdog();
     watchdog.on('error', () => (watchdog = undefined));
     watchdog.stdin!.on('error', () => undefined);
     // Neither the watchdog nor its pipe may keep the host alive.
