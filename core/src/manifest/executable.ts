@@ -29,10 +29,12 @@ export function findExecutable(command: string, baseDirectory: string, pathVaria
 export function checkExecutable(file: string): string | undefined {
   let stats;
   try {
-    stats = statSync(file);
+    // No exception for the common miss: PATH lookups try many directories.
+    stats = statSync(file, { throwIfNoEntry: false });
   } catch {
-    return 'does not exist';
+    return 'cannot be read';
   }
+  if (!stats) return 'does not exist';
   if (stats.isDirectory()) return 'is a directory, not an executable';
   if (!stats.isFile()) return 'is not a regular file';
   try {

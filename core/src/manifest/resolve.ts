@@ -35,8 +35,14 @@ export function resolveManifest(parsed: Parsed, options: ResolveOptions, problem
     if (why) problems.push({ code: 'PILOT_MANIFEST_INVALID', message: `base_directory: ${baseDirectory} ${why}` });
   }
   const sharedEnv = parsed.env_file ? readEnvFile('env_file', resolve(baseDirectory, parsed.env_file), problems) : {};
+  const found = new Map<string, ReturnType<typeof findExecutable>>();
+  const lookup = (command: string, pathVariable: string | undefined) => {
+    const key = `${command}\0${pathVariable ?? ''}`;
+    if (!found.has(key)) found.set(key, findExecutable(command, baseDirectory, pathVariable));
+    return found.get(key)!;
+  };
   const processes = parsed.processes.map((entry, index) =>
-    resolveProcess(entry, `processes[${index}]`, { manifestDirectory, baseDirectory, sharedEnv, checkFiles: options.checkFiles }, problems),
+    resolveProcess(entry, `processes[${index}]`, { lookup, manifestDirectory, baseDirectory, sharedEnv, checkFiles: options.checkFiles }, problems),
   );
   checkNames(processes, problems);
   return {
@@ -51,6 +57,8 @@ export function resolveManifest(parsed: Parsed, options: ResolveOptions, problem
 }
 
 interface ProcessContext {
+  /** findExecutable, memoized per manifest: 200 processes running `sh` search PATH once. */
+  lookup: (command: string, pathVariable: string | undefined) => ReturnType<typeof findExecutable>;
   manifestDirectory: string;
   baseDirectory: string;
   sharedEnv: Record<string, string>;
@@ -74,13 +82,13 @@ function resolveProcess(entry: ParsedProcess, where: string, context: ProcessCon
     }
   }
   if (!entry.shell) {
-    const found = findExecutable(entry.path, context.baseDirectory, env.PATH ?? process.env.PATH);
+    const found = context.lookup(entry.path, env.PATH ?? process.env.PATH);
     if ('path' in found) path = found.path;
     else if (context.checkFiles) {
       problems.push({ code: 'PILOT_EXECUTABLE_NOT_FOUND', message: `${where}.path: ${found.error} (process "${entry.name}")` });
     } else path = resolve(context.baseDirectory, entry.path);
   }
-  const cpuCount = cpus().length;
+  const cpuCount = entry.affinity ? cpus().length : 0;
   for (const cpu of entry.affinity ?? []) {
     if (cpu >= cpuCount) {
       problems.push({

@@ -157,14 +157,15 @@ export class SupervisedProcess {
     }
   }
 
-  private stopRun(run: Run): Promise<unknown> {
+  private async stopRun(run: Run): Promise<void> {
     const pgid = run.child.pid;
-    return stopTree(pgid, {
+    await stopTree(pgid, {
       signal: this.spec.stop_signal as NodeJS.Signals,
       timeoutMs: this.spec.timeout * 1000,
       leaderExited: run.child.exited,
       onTracked: (tracked) => rememberDescendants(pgid, tracked),
     });
+    untrackGroup(pgid);
   }
 
   /** SIGKILL the whole tree at once, no grace period (a second Ctrl-C, kill_timeout reached). */
@@ -287,11 +288,15 @@ export class SupervisedProcess {
     this.status.returnCode = exit.code;
     this.status.signal = exit.signal;
     // Grandchildren of a crashed leader would outlive it: reap what is left of its group.
-    const pgid = run.child.pid;
-    this.reaping = this.reaping
-      .then(() => reapGroup(pgid, this.spec.stop_signal as NodeJS.Signals, this.spec.timeout * 1000))
-      .catch(() => undefined)
-      .then(() => untrackGroup(pgid));
+    // Grandchildren of a crashed leader would outlive it: reap what is left of its group. (A
+    // requested stop handles the whole tree itself, in stopRun.)
+    if (!run.stopRequested) {
+      const pgid = run.child.pid;
+      this.reaping = this.reaping
+        .then(() => reapGroup(pgid, this.spec.stop_signal as NodeJS.Signals, this.spec.timeout * 1000))
+        .catch(() => undefined)
+        .then(() => untrackGroup(pgid));
+    }
     this.host.exited(this, exit, run.stopRequested);
     if (run.stopRequested || this.state !== 'running') return;
     void this.afterExit(exit);
