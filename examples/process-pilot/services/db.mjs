@@ -3,7 +3,11 @@
 import { createServer } from 'node:net';
 
 const port = Number(process.env.DB_PORT ?? 47200);
-const server = createServer((socket) => socket.end('hello from db\n'));
+const server = createServer((socket) => {
+  // Readiness probes (and many clients) hang up at once: a reset must not crash the server.
+  socket.on('error', () => undefined);
+  socket.end('hello from db\n');
+});
 server.on('error', (error) => {
   console.error(`db: cannot listen on port ${port}: ${error.code}`);
   process.exit(1);
