@@ -1,11 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
 import { PilotError } from '../errors.js';
 import { formatIssues } from './format-issues.js';
 import { throwProblems, type Problem } from './problems.js';
 import { checkNames, manifestDirectoryOf, resolveManifest } from './resolve.js';
 import { manifestSchema, processSchema, restartBackoffSchema, type Manifest } from './schema.js';
+
+// Loaded on first use (synchronously, for fromYaml): a manifest given as an object never pays
+// the parser's memory (~5 MB) and start-up time.
+let yaml: typeof import('yaml') | undefined;
+const parseDocument: typeof import('yaml').parseDocument = (...args) => (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml')).parseDocument(...args);
 
 /** How a manifest is read. */
 export interface LoadOptions {

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import treeKill from 'tree-kill';
 import { descendantsOf, groupExists, groupHasMembers, readProcTable, stillAlive, type ProcEntry } from './proc-table.js';
 import { assertSignalable, signalGroup, signalProcess } from './signals.js';
 
@@ -118,6 +117,7 @@ function sleep(ms: number): Promise<void> {
 
 /** Without /proc (macOS): tree-kill's ps walk, then the group, with the same timeout. */
 async function stopWithTreeKill(pid: number, options: StopTreeOptions): Promise<StopTreeResult> {
+  const { default: treeKill } = await import('tree-kill');
   const kill = (signal: NodeJS.Signals) =>
     new Promise<void>((resolve) => treeKill(pid, signal, () => resolve()));
   await kill(options.signal);
