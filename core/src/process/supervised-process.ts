@@ -56,7 +56,7 @@ export class SupervisedProcess {
   private run: Run | undefined;
   private readonly policy: RestartPolicy;
   private generation = 0;
-  private restartTimer: NodeJS.Timeout | undefined;
+  private cancelRestart: (() => void) | undefined;
   private spawning: Promise<unknown> | undefined;
   private stopping: Promise<void> | undefined;
   private reaping: Promise<void> = Promise.resolve();
@@ -137,7 +137,7 @@ export class SupervisedProcess {
 
   private async stopNow(): Promise<void> {
     this.generation += 1;
-    clearTimeout(this.restartTimer);
+    this.cancelRestart?.();
     const wasActive = this.isActive();
     if (wasActive) {
       this.setState('stopping');
@@ -322,7 +322,14 @@ export class SupervisedProcess {
     }
     this.setState('restarting');
     this.host.restarting(this, decision.delayMs, decision.attempt);
-    this.restartTimer = setTimeout(() => void this.relaunch(generation), decision.delayMs);
+    // A zero delay restarts on the next turn of the loop, not after setTimeout's 1 ms minimum.
+    if (decision.delayMs > 0) {
+      const timer = setTimeout(() => void this.relaunch(generation), decision.delayMs);
+      this.cancelRestart = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(() => void this.relaunch(generation));
+      this.cancelRestart = () => clearImmediate(immediate);
+    }
   }
 
   private async relaunch(generation: number): Promise<void> {
