@@ -47,8 +47,19 @@ export function machine() {
     kernel: `${platform()} ${release()}`,
     date: new Date().toISOString(),
     commit: gitCommit(),
+    // Files of core/ and plugins/ that differ from the commit: the build measured included them.
+    uncommitted: uncommittedEngineFiles(),
     core: process.env.PILOT_BENCH_CORE || '@pilot/core (core/dist)',
   };
+}
+
+function uncommittedEngineFiles() {
+  try {
+    const out = execFileSync('git', ['status', '--porcelain', '--', 'core/src', 'plugins'], { cwd: REPO_DIR, encoding: 'utf8' });
+    return out.split('\n').filter((line) => /\.(ts|mts|js|mjs)$/.test(line) && !line.includes('/test/')).length;
+  } catch {
+    return undefined;
+  }
 }
 
 function gitCommit() {
