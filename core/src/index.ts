@@ -6,6 +6,7 @@ export type { Manifest, ProcessSpec, ManifestInput, ProcessInput, NamedReference
 export { PilotError, isPilotError, type PilotErrorCode, type PilotErrorDetails } from './errors.js';
 export { createHooks, type PilotHooks, type StopReason } from './hooks.js';
 export { findCycle, startLevels, dependentsOf, withDependencies, type GraphNode } from './graph.js';
+export { watchName, FALLBACK_POLL_MS, type NameWatch, type ChangeReason } from './watch-name.js';
 export { abortedPromise, pollUntil, type ReadinessContext, type ReadinessStrategy, type ReadinessPreparation } from './readiness.js';
 export type { ProcessStats } from './stats.js';
 export { ACTIVE_STATES, type ProcessInfo, type ProcessState, type ExitInfo } from './process/state.js';

@@ -6,7 +6,7 @@ import { PilotError } from './errors.js';
 export interface ReadinessContext<Options = Record<string, unknown>> {
   /** The process's manifest name. */
   readonly process: string;
-  /** Its validated `ready_params`, with relative paths already resolved by the strategy's schema. */
+  /** Its validated `ready_params` (defaults applied); resolve relative paths against `baseDirectory`. */
   readonly options: Options;
   /** The directory relative paths resolve against (`base_directory`, else the manifest's directory). */
   readonly baseDirectory: string;
@@ -56,7 +56,11 @@ export interface ReadinessStrategy<Options = any> {
    * @default false
    */
   acceptsExit?: boolean;
-  /** Runs before each spawn, e.g. to create a FIFO and pass its path in the environment. */
+  /**
+   * Runs before each spawn, e.g. to create a FIFO and pass its path in the environment. `prepare`
+   * and `wait` of one spawn receive the very same context object (and signal), so per-spawn state
+   * can be kept in a WeakMap keyed by it. A throw fails the start with PILOT_READINESS_FAILED.
+   */
   prepare?(context: ReadinessContext<Options>): Promise<ReadinessPreparation | void>;
   /**
    * Resolves once the process is ready. Must settle promptly when `context.signal` aborts and

@@ -184,8 +184,8 @@ export class SupervisedProcess {
     const spawning = this.spawnOnce(generation);
     this.spawning = spawning;
     const { run, preparation, context } = await spawning;
-    if (!this.isCurrent(generation)) throw new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped while starting`, { process: this.name });
     try {
+      if (!this.isCurrent(generation)) throw new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped while starting`, { process: this.name });
       if (this.readiness) {
         await awaitReady({
           process: this.name,
@@ -221,26 +221,28 @@ export class SupervisedProcess {
     const holder: { run?: Run } = {};
     this.startedAt = Date.now();
     const context = this.readinessContext(controller, holder);
-    const preparation = await this.readiness?.strategy.prepare?.(context);
-    let request: SpawnRequest = {
-      command: this.spec.path,
-      args: [...this.spec.args],
-      cwd: this.spec.working_directory,
-      env: { ...(process.env as Record<string, string>), ...this.spec.env, ...(preparation?.env ?? {}) },
-      shell: this.spec.shell,
-      affinity: this.spec.affinity ?? undefined,
-    };
-    request = await this.host.beforeSpawn(this, request);
-    if (!this.isCurrent(generation)) {
-      await preparation?.cleanup?.();
-      throw new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped before it spawned`, { process: this.name });
-    }
-    const run: Run = { alive: true, stopRequested: false, lines: [], listeners: new Set(), controller, report: undefined, child: undefined as never };
-    holder.run = run;
-    run.child = await spawnChild(this.name, request, (line) => this.onLine(run, line)).catch(async (error) => {
+    const preparation = await this.prepare(context);
+    let run: Run;
+    try {
+      let request: SpawnRequest = {
+        command: this.spec.path,
+        args: [...this.spec.args],
+        cwd: this.spec.working_directory,
+        env: { ...(process.env as Record<string, string>), ...this.spec.env, ...(preparation?.env ?? {}) },
+        shell: this.spec.shell,
+        affinity: this.spec.affinity ?? undefined,
+      };
+      request = await this.host.beforeSpawn(this, request);
+      if (!this.isCurrent(generation)) throw new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped before it spawned`, { process: this.name });
+      run = { alive: true, stopRequested: false, lines: [], listeners: new Set(), controller, report: undefined, child: undefined as never };
+      holder.run = run;
+      const current = run;
+      run.child = await spawnChild(this.name, request, (line) => this.onLine(current, line));
+    } catch (error) {
+      // Whatever failed between prepare and the spawn, what prepare made is released.
       await preparation?.cleanup?.();
       throw error;
-    });
+    }
     this.run = run;
     trackGroup(run.child.pid);
     this.status.returnCode = null;
@@ -248,6 +250,21 @@ export class SupervisedProcess {
     void run.child.exited.then((exit) => this.onExit(run, exit));
     this.host.spawned(this);
     return { run, preparation, context };
+  }
+
+  /** Run the strategy's `prepare`, turning its failure into an error that names process and strategy. */
+  private async prepare(context: ReadinessContext): Promise<ReadinessPreparation | void> {
+    const strategy = this.readiness?.strategy;
+    if (!strategy?.prepare) return undefined;
+    try {
+      return await strategy.prepare(context);
+    } catch (error) {
+      if (error instanceof PilotError) throw error;
+      throw new PilotError('PILOT_READINESS_FAILED', `process "${this.name}": ready_strategy "${strategy.name}" could not prepare: ${(error as Error)?.message ?? String(error)}`, {
+        cause: error,
+        process: this.name,
+      });
+    }
   }
 
   private readinessContext(controller: AbortController, holder: { run?: Run }): ReadinessContext {

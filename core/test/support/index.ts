@@ -19,16 +19,21 @@ export function markedPids(marker: string): number[] {
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(needle)) {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z') pids.push(pid);
-      }
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
+    if (environOf(pid).includes(needle) && isAlive(pid)) pids.push(pid);
   }
   return pids;
+}
+
+/** The environment block of `pid`; '' if it is gone. Retried: the read fails for a moment while the process execs. */
+function environOf(pid: number): string {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'latin1');
+    } catch {
+      if (!isAlive(pid)) return '';
+    }
+  }
+  return '';
 }
 
 /** True while `pid` is a live (non-zombie) process. */

@@ -3,7 +3,7 @@ import { PilotError } from '@pilot/core';
 import { fifoFailure, notAFifo, type WaitSubject } from './fifo-errors.js';
 import { FifoReader } from './fifo-reader.js';
 import { ReadyLineScanner } from './ready-line-scanner.js';
-import { watchName, type NameWatch } from './watch-name.js';
+import { watchName, type NameWatch } from '@pilot/core';
 
 /**
  * Reads the FIFO at one path until a line `ready` arrives. The path's directory is watched, so

@@ -1,7 +1,7 @@
 import type { BigIntStats } from 'node:fs';
 import { PilotError } from '@pilot/core';
 import { changedAfter, changedSince, statEntry, type EntryIdentity } from './freshness.js';
-import { watchName, type ChangeReason, type NameWatch } from './watch-name.js';
+import { watchName, type ChangeReason, type NameWatch } from '@pilot/core';
 
 /**
  * What separates evidence of this spawn from a leftover: a snapshot of the path taken before
