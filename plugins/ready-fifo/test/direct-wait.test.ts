@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ReadinessPreparation } from '@pilot/core';
 import { Sandbox, eventually } from '../../../core/test/support/index.js';
 import { fifoStrategy } from '../src/index.js';
-import { directContext } from './context.js';
+import { directContext } from '../../../core/test/support/direct-context.js';
 import { nothingHeldIn } from './leaks.js';
 
 let sandbox: Sandbox;

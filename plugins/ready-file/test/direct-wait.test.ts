@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sandbox } from '../../../core/test/support/index.js';
 import { fileStrategy } from '../src/index.js';
-import { directContext } from './context.js';
+import { directContext } from '../../../core/test/support/direct-context.js';
 import { inotifyWatches, noWatchesLeft } from './inotify-watches.js';
 
 let sandbox: Sandbox;
