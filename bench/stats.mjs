@@ -148,7 +148,7 @@ export function render(r, soakResult) {
     `| same pilot, no sampling (reference) | ${fmt(r.idle.cpu.median, 2)}% | ${fmt(r.idle.cpu.p95, 2)}% | ${fmt(r.idle.cpu.max, 2)}% | | |`,
     '',
     `${s.rounds} sampling rounds were delivered in ${s.durationS} s with ${fmt(s.meanSamplesPerRound, 0)} samples each (${fmt(s.meanNonZeroCpu, 1)} per round with CPU > 0: idle \`sleep\`s use none). ` +
-      `${s.processesOnMachine} processes were on the machine (every round reads all of /proc); load average ${fmt(r.loadAverage.min, 2)}-${fmt(r.loadAverage.max, 2)}.`,
+      `${s.processesOnMachine} processes were on the machine; load average ${fmt(r.loadAverage.min, 2)}-${fmt(r.loadAverage.max, 2)}.`,
     '',
     fdHeapTable(s, `${s.durationS} s sampling run`),
   ];
