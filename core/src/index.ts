@@ -9,6 +9,7 @@ export { findCycle, startLevels, dependentsOf, withDependencies, type GraphNode 
 export { watchName, FALLBACK_POLL_MS, type NameWatch, type ChangeReason } from './watch-name.js';
 export { abortedPromise, pollUntil, type ReadinessContext, type ReadinessStrategy, type ReadinessPreparation } from './readiness.js';
 export type { ProcessStats } from './stats.js';
+export type { ProcessView } from './control-api.js';
 export { ACTIVE_STATES, type ProcessInfo, type ProcessState, type ExitInfo } from './process/state.js';
 export type { LogLine, OutputStream } from './process/output.js';
 export type { SpawnRequest } from './process/spawn-child.js';

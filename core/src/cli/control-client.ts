@@ -1,19 +1,9 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { CliError } from './cli-error.js';
 import type { ControlEndpoint } from './control-endpoint.js';
+import type { ProcessView } from '../index.js';
 
-/** A process as the control API reports it (docs/control-api.md). */
-export interface ProcessView {
-  name: string;
-  pid: number | null;
-  status: string;
-  restarts: number;
-  returnCode: number | null;
-  signal: string | null;
-  uptimeMs: number | null;
-  cpu: number | null;
-  memory: number | null;
-}
+export type { ProcessView };
 
 /** One server-sent event: its `event:` name and parsed `data:`. */
 export interface ServerEvent {

@@ -1,21 +1,7 @@
-import type { ProcessInfo, ProcessState } from '@pilot/core';
-import type { PilotFeed } from './feed.js';
+import type { ProcessInfo, ProcessState, ProcessView } from '@pilot/core';
 
-/** One process as the API shows it (docs/control-api.md). */
-export interface ProcessView {
-  name: string;
-  pid: number | null;
-  status: ProcessState;
-  restarts: number;
-  returnCode: number | null;
-  signal: string | null;
-  /** Milliseconds since the current instance was spawned; null when none is alive. */
-  uptimeMs: number | null;
-  /** CPU % of the process tree from the latest stats sample; null before the first one. */
-  cpu: number | null;
-  /** Resident bytes of the process tree from the latest stats sample; null before the first one. */
-  memory: number | null;
-}
+export type { ProcessView };
+import type { PilotFeed } from './feed.js';
 
 /** Build the API view of `info`, with cpu and memory of the latest sample of the same pid. */
 export function processView(info: ProcessInfo, feed: PilotFeed, now = Date.now()): ProcessView {
