@@ -1,4 +1,4 @@
-import type { ProcessInfo, ProcessState, ProcessView } from '@pilot/core';
+import type { ProcessInfo, ProcessView } from '@pilot/core';
 
 export type { ProcessView };
 import type { PilotFeed } from './feed.js';
