@@ -1,9 +1,8 @@
 import { PilotError } from './errors.js';
-import { dependentsOf, withDependencies } from './graph.js';
+import { withDependencies } from './graph.js';
 import { createHooks, type PilotHooks, type StopReason } from './hooks.js';
 import { throwProblems, type Problem } from './manifest/problems.js';
 import type { Manifest, ProcessSpec } from './manifest/schema.js';
-import type { ControlServerHandle, StatsSink } from './plugins/contracts.js';
 import type { PilotPlugin } from './plugins/define-plugin.js';
 import { guardTaps } from './plugins/guard-taps.js';
 import { PluginRegistries } from './plugins/plugin-set.js';
@@ -11,7 +10,8 @@ import type { LogLine, OutputStream } from './process/output.js';
 import type { ProcessInfo, ProcessState } from './process/state.js';
 import { SupervisedProcess } from './process/supervised-process.js';
 import { createProcessHost } from './process-host.js';
-import { StatsSampler } from './stats.js';
+import { PilotServices } from './pilot-services.js';
+import { startInDependencyOrder, stopInReverseOrder } from './run-order.js';
 import { StateWaiters } from './wait-for-state.js';
 import { watchHostSignals } from './host-signals.js';
 
@@ -52,12 +52,12 @@ export class ProcessPilot extends PluginRegistries {
   private running = false;
   private stopping: Promise<void> | undefined;
   private abortStart: (() => void) | undefined;
-  private sampler: StatsSampler | undefined;
-  private sinks: { sink: StatsSink; names: Set<string> }[] = [];
-  private control: ControlServerHandle | undefined;
+  private readonly services: PilotServices;
   private releaseSignals: (() => void) | undefined;
   private stoppedWaiters: ((reason: StopReason) => void)[] = [];
   private readonly stateWaiters = new StateWaiters();
+  /** Plugin options validated at initialize, by manifest path. */
+  private readonly resolvedOptions = new Map<string, unknown>();
   /** Why the pilot last stopped, and the exit code of a `shutdown_everything` process. */
   lastStop: { reason: StopReason; process?: string; code?: number | null; signal?: NodeJS.Signals | null } | undefined;
 
@@ -70,6 +70,14 @@ export class ProcessPilot extends PluginRegistries {
     this.hooks.stateChange.tap('ProcessPilot', (info) => this.stateWaiters.notify(info));
     this.host = createProcessHost(this, this.hooks, this.lifecycleHooks, (process) => this.onShutdownEverything(process));
     for (const spec of manifest.processes) this.processes.set(spec.name, new SupervisedProcess(spec, this.host));
+    this.services = new PilotServices({
+      pilot: this,
+      manifest,
+      hooks: this.hooks,
+      options: this.resolvedOptions,
+      targets: () => [...this.processes.values()].flatMap((p) => (p.pid === undefined ? [] : [{ name: p.name, pid: p.pid }])),
+      report: (error) => this.report(error),
+    });
     if (options.only) for (const name of options.only) this.supervised(name);
     for (const plugin of options.plugins ?? []) this.apply(plugin, this);
   }
@@ -104,10 +112,9 @@ export class ProcessPilot extends PluginRegistries {
         baseDirectory: this.manifest.base_directory,
       };
     });
-    this.resolvedOptions = options;
+    for (const [where, value] of options) this.resolvedOptions.set(where, value);
     await this.hooks.initialize.promise();
   }
-  private resolvedOptions = new Map<string, unknown>();
 
   /**
    * Start every process (or `only` and their dependencies) in dependency order, each as soon as
@@ -131,8 +138,8 @@ export class ProcessPilot extends PluginRegistries {
     abort.catch(() => undefined);
     try {
       await this.hooks.beforeStart.promise();
-      await Promise.race([this.startServices(), abort]);
-      await Promise.race([this.startAll(() => aborted), abort]);
+      await Promise.race([this.services.start(), abort]);
+      await Promise.race([startInDependencyOrder(this.selected(), () => aborted), abort]);
     } catch (error) {
       this.abortStart = undefined;
       await this.stopAll('start_failed');
@@ -140,65 +147,6 @@ export class ProcessPilot extends PluginRegistries {
     }
     this.abortStart = undefined;
     this.hooks.allReady.call(this.selected().map((process) => process.info()));
-  }
-
-  private async startAll(aborted: () => boolean): Promise<void> {
-    const selected = this.selected();
-    const ready = new Map<string, Promise<void>>();
-    const startOne = async (process: SupervisedProcess): Promise<void> => {
-      await Promise.all(process.spec.dependencies.map((name) => ready.get(name)));
-      if (aborted()) return;
-      await process.start();
-    };
-    for (const process of selected) {
-      const promise = startOne(process);
-      promise.catch(() => undefined);
-      ready.set(process.name, promise);
-    }
-    // The first failure rejects at once; the others are stopped by the caller.
-    await Promise.all(ready.values());
-  }
-
-  private async startServices(): Promise<void> {
-    const { control_server: control } = this.manifest;
-    if (control) {
-      const server = this.controlServers.get(control.name)!;
-      this.control = await server.start({ options: this.resolvedOptions.get('control_server'), pilot: this, baseDirectory: this.manifest.base_directory, manifestPath: this.manifest.source });
-    }
-    const sinks = new Map<string, { sink: StatsSink; names: Set<string> }>();
-    for (const [index, spec] of this.manifest.processes.entries()) {
-      for (const [i, ref] of spec.stat_handlers.entries()) {
-        const options = this.resolvedOptions.get(`processes[${index}].stat_handlers[${i}]`);
-        const key = `${ref.name}:${JSON.stringify(options)}`;
-        if (!sinks.has(key)) {
-          const sink = await this.statsHandlers.get(ref.name)!.create({ options, pilot: this, baseDirectory: this.manifest.base_directory });
-          sinks.set(key, { sink, names: new Set() });
-        }
-        sinks.get(key)!.names.add(spec.name);
-      }
-    }
-    this.sinks = [...sinks.values()];
-    this.sampler = new StatsSampler(this.manifest.stats_interval * 1000, () => this.sampleTargets(), (samples) => this.deliverStats(samples));
-    this.sampler.start();
-  }
-
-  private sampleTargets() {
-    return [...this.processes.values()].flatMap((p) => (p.pid === undefined ? [] : [{ name: p.name, pid: p.pid }]));
-  }
-
-  private async deliverStats(samples: Parameters<StatsSink['handle']>[0]): Promise<void> {
-    await this.hooks.statsSample.promise(samples);
-    await Promise.all(
-      this.sinks.map(async ({ sink, names }) => {
-        const mine = samples.filter((sample) => names.has(sample.name));
-        if (mine.length === 0) return;
-        try {
-          await sink.handle(mine);
-        } catch (error) {
-          this.report(new PilotError('PILOT_PLUGIN_HOOK', `stats handler failed: ${(error as Error).message}`, { cause: error }));
-        }
-      }),
-    );
   }
 
   /** Stop everything, dependents first (idempotent, safe at any moment, also mid-start). */
@@ -215,26 +163,12 @@ export class ProcessPilot extends PluginRegistries {
   private async stopEverything(reason: StopReason): Promise<void> {
     this.lastStop ??= { reason };
     await this.hooks.beforeStop.promise(reason);
-    const dependents = dependentsOf(this.manifest.processes);
-    const stopped = new Map<string, Promise<void>>();
-    const stopOne = (name: string): Promise<void> => {
-      let promise = stopped.get(name);
-      if (!promise) {
-        promise = Promise.all((dependents.get(name) ?? []).map(stopOne)).then(() => this.processes.get(name)!.stop());
-        stopped.set(name, promise);
-      }
-      return promise;
-    };
-    const all = Promise.all(this.manifest.processes.map((spec) => stopOne(spec.name)));
     // kill_timeout bounds the whole shutdown: past it every remaining tree is killed at once.
     const bound = setTimeout(() => {
       for (const process of this.processes.values()) process.killNow();
     }, this.manifest.kill_timeout * 1000);
-    await all.finally(() => clearTimeout(bound));
-    this.sampler?.stop();
-    await Promise.allSettled([this.control?.close(), ...this.sinks.map(({ sink }) => sink.close?.())]);
-    this.control = undefined;
-    this.sinks = [];
+    await stopInReverseOrder(this.processes).finally(() => clearTimeout(bound));
+    await this.services.close();
     await this.host.settle();
     this.releaseSignals?.();
     this.releaseSignals = undefined;
