@@ -1,11 +1,14 @@
 import { PilotError } from '../errors.js';
 import type { ProcessSpec } from '../manifest/schema.js';
-import type { ReadinessContext, ReadinessPreparation, ReadinessStrategy } from '../readiness.js';
+import type { ReadinessContext, ReadinessPreparation } from '../readiness.js';
 import { awaitReady } from './await-ready.js';
+import { prepareReadiness, readinessContext, type ReadinessBinding, type Run } from './run.js';
+
+export type { ReadinessBinding };
 import { LogBuffer, type LogLine } from './output.js';
 import { RestartPolicy } from './restart-policy.js';
 import { signalProcess } from './signals.js';
-import { spawnChild, type SpawnRequest, type SpawnedChild } from './spawn-child.js';
+import { spawnChild, type SpawnRequest } from './spawn-child.js';
 import { ACTIVE_STATES, type ExitInfo, type ProcessInfo, type ProcessState } from './state.js';
 import { reapGroup, stopTree } from './stop-tree.js';
 import { killGroupNow, rememberDescendants, trackGroup, untrackGroup } from './exit-guard.js';
@@ -27,24 +30,6 @@ export interface ProcessHost {
   shutdownEverything(process: SupervisedProcess, exit: ExitInfo): void;
 }
 
-/** The readiness strategy of a process with its validated options. */
-export interface ReadinessBinding {
-  strategy: ReadinessStrategy;
-  options: unknown;
-  baseDirectory: string;
-}
-
-/** One spawn of the process. */
-interface Run {
-  child: SpawnedChild;
-  /** The readiness strategy's latest `report()`. */
-  report: string | undefined;
-  alive: boolean;
-  stopRequested: boolean;
-  lines: LogLine[];
-  listeners: Set<(line: LogLine) => void>;
-  controller: AbortController;
-}
 
 /**
  * One process from the manifest under supervision: spawn, readiness, exit policy with backoff,
@@ -220,8 +205,8 @@ export class SupervisedProcess {
     const controller = new AbortController();
     const holder: { run?: Run } = {};
     this.startedAt = Date.now();
-    const context = this.readinessContext(controller, holder);
-    const preparation = await this.prepare(context);
+    const context = readinessContext({ process: this.name, binding: this.readiness, fallbackDirectory: this.spec.working_directory, spawnedAt: this.startedAt!, controller, holder });
+    const preparation = await prepareReadiness(this.name, this.readiness?.strategy, context);
     let run: Run;
     try {
       let request: SpawnRequest = {
@@ -250,47 +235,6 @@ export class SupervisedProcess {
     void run.child.exited.then((exit) => this.onExit(run, exit));
     this.host.spawned(this);
     return { run, preparation, context };
-  }
-
-  /** Run the strategy's `prepare`, turning its failure into an error that names process and strategy. */
-  private async prepare(context: ReadinessContext): Promise<ReadinessPreparation | void> {
-    const strategy = this.readiness?.strategy;
-    if (!strategy?.prepare) return undefined;
-    try {
-      return await strategy.prepare(context);
-    } catch (error) {
-      if (error instanceof PilotError) throw error;
-      throw new PilotError('PILOT_READINESS_FAILED', `process "${this.name}": ready_strategy "${strategy.name}" could not prepare: ${(error as Error)?.message ?? String(error)}`, {
-        cause: error,
-        process: this.name,
-      });
-    }
-  }
-
-  private readinessContext(controller: AbortController, holder: { run?: Run }): ReadinessContext {
-    const spawnedAt = this.startedAt!;
-    return {
-      process: this.name,
-      options: (this.readiness?.options ?? {}) as Record<string, unknown>,
-      baseDirectory: this.readiness?.baseDirectory ?? this.spec.working_directory,
-      signal: controller.signal,
-      get pid() {
-        return holder.run?.child?.pid;
-      },
-      spawnedAt,
-      isAlive: () => holder.run?.alive ?? false,
-      report: (detail) => {
-        if (holder.run) holder.run.report = detail;
-      },
-      lines: () => holder.run?.lines ?? [],
-      onLine: (listener) => {
-        holder.run?.listeners.add(listener);
-        return () => holder.run?.listeners.delete(listener);
-      },
-      get exited() {
-        return holder.run?.child?.exited ?? new Promise<never>(() => undefined);
-      },
-    };
   }
 
   private onLine(run: Run, line: LogLine): void {
