@@ -4,6 +4,8 @@ import type { LogLine } from './output.js';
 import type { ExitInfo } from './state.js';
 
 const OUTPUT_GRACE_MS = 200;
+/** The abort reason once a wait is over: one shared value, not an Error (and its stack) per process. */
+const WAIT_FINISHED = new PilotError('PILOT_STOPPED', 'readiness wait finished');
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -68,7 +70,7 @@ export async function awaitReady(wait: ReadyWait): Promise<void> {
     );
   } finally {
     clearTimeout(timer);
-    if (!controller.signal.aborted) controller.abort(new PilotError('PILOT_STOPPED', 'readiness wait finished'));
+    if (!controller.signal.aborted) controller.abort(WAIT_FINISHED);
   }
 }
 

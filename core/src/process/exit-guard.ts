@@ -51,8 +51,22 @@ function spawnWatchdog(): ChildProcess {
   return spawn(file, [...args], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: { PATH: '/usr/bin:/bin' } });
 }
 
+let pending = '';
+
+/**
+ * Queue a line for the watchdog; lines are written once per turn of the event loop (200 spawns
+ * cost one pipe write, not 200). A host SIGKILLed within that turn leaves its newest groups
+ * unknown to the watchdog: the price of not slowing every spawn.
+ */
 function tell(line: string): void {
   if (process.platform !== 'linux' && process.platform !== 'darwin') return;
+  if (pending === '') setImmediate(flush);
+  pending += `${line}\n`;
+}
+
+function flush(): void {
+  const lines = pending;
+  pending = '';
   if (!watchdog) {
     watchdog = spawnWatchdog();
     watchdog.on('error', () => (watchdog = undefined));
@@ -61,7 +75,7 @@ function tell(line: string): void {
     watchdog.unref();
     (watchdog.stdin as unknown as { unref?: () => void }).unref?.();
   }
-  watchdog.stdin!.write(`${line}\n`);
+  watchdog.stdin!.write(lines);
 }
 
 /**

@@ -45,7 +45,8 @@ export function readProcTable(maxAgeMs = 0): Map<number, ProcEntry> {
     const entry = readProcEntry(pid);
     if (entry) table.set(pid, entry);
   }
-  cached = { at: now, table };
+  // Stamped when the scan ends: a scan slower than maxAgeMs must still be shareable.
+  cached = { at: performance.now(), table };
   return table;
 }
 

@@ -132,7 +132,8 @@ export class SupervisedProcess {
     const run = this.run;
     if (run) {
       run.stopRequested = true;
-      run.controller.abort(new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped while starting`, { process: this.name }));
+      // Only a readiness wait still in progress needs a reason (after ready the signal is aborted).
+      if (this.readiness && !run.controller.signal.aborted) run.controller.abort(new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped while starting`, { process: this.name }));
       if (run.alive) await this.stopRun(run);
     }
     await this.reaping;
