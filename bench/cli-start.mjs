@@ -17,7 +17,7 @@ import { benchMarker, killEverything, markedPids } from './lib/cleanup.mjs';
 import { isMain, machine, parseFlags, pause, REPO_DIR, saveResult, waitUntil } from './lib/cli.mjs';
 import { fmt, summarize } from './lib/stats.mjs';
 
-const CLI = join(REPO_DIR, 'core', 'dist', 'cli', 'main.js');
+const CLI = join(REPO_DIR, 'core', 'dist', 'bundle', 'pilot.js');
 const CORE = join(REPO_DIR, 'core', 'dist', 'index.js');
 
 export const targets = { overheadMs: 150 };

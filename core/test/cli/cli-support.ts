@@ -8,7 +8,7 @@ import { MARKER_VARIABLE, eventually, isAlive, type Sandbox } from '../support/i
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The built `pilot` binary (tests run after `npx tsc -b`). */
-export const CLI = join(here, '..', '..', 'dist', 'cli', 'main.js');
+export const CLI = join(here, '..', '..', 'dist', 'bundle', 'pilot.js');
 /** A plugin file with the readiness strategy `test-file`: ready once `ready_params.path` exists. */
 export const FILE_READY_PLUGIN = join(here, 'fixtures', 'file-ready-plugin.mjs');
 
