@@ -5,6 +5,14 @@ import type { HostAddresses } from './host-addresses.js';
 /** An attempt that neither connects nor fails within this time (a silent remote host) is dropped. */
 export const CONNECT_TIMEOUT_MS = 1_000;
 
+/**
+ * Addresses after the first are tried on every Nth tick only. A refused loopback connect costs
+ * ~0.36 ms of CPU here: trying 127.0.0.1 and ::1 every 5 ms used 12% of a core. The first address
+ * (127.0.0.1 for localhost) also answers for servers on `::` and `0.0.0.0`, so it gets every tick;
+ * a server bound to ::1 only is noticed within N ticks.
+ */
+export const SECONDARY_EVERY = 4;
+
 /** What the poller probes and what counts. */
 export interface PortPollerOptions {
   port: number;
@@ -32,6 +40,7 @@ class PortPoller {
   private readonly inFlight = new Map<string, { cancel: () => void; startedAt: number }>();
   private readonly seenClosed = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private ticks = 0;
   private finished = false;
   private readonly onAbort = () => this.finish(this.signal.reason ?? new PilotError('PILOT_STOPPED', 'readiness wait aborted'));
 
@@ -51,7 +60,9 @@ class PortPoller {
 
   private tick(): void {
     const now = Date.now();
-    for (const address of this.options.addresses.current()) {
+    const secondaryTurn = this.ticks++ % SECONDARY_EVERY === 0;
+    for (const [index, address] of this.options.addresses.current().entries()) {
+      if (index > 0 && !secondaryTurn) continue;
       const previous = this.inFlight.get(address);
       if (previous && now - previous.startedAt < CONNECT_TIMEOUT_MS) continue;
       previous?.cancel();
