@@ -1,4 +1,4 @@
-import { PilotError, definePlugin, type PilotPlugin, type ProcessPilot, type StatsHandler } from '@pilot/core';
+import { isPilotError, PilotError, definePlugin, type PilotPlugin, type ProcessPilot, type StatsHandler } from '@pilot/core';
 import { LimitsSink, type LimitRestart } from './limits-sink.js';
 import { limitsOptionsSchema, type LimitsOptions } from './options.js';
 import { RestartGuard } from './restart-guard.js';
@@ -58,7 +58,10 @@ export default function statsLimitsPlugin(options: StatsLimitsPluginOptions = {}
           fail(event, 'onRestart threw', error);
         }
       };
-      const onFailure = (event: LimitRestart, error: unknown) => fail(event, 'the restart failed', error);
+      // A restart refused because the pilot is stopping is no failure: the process goes down anyway.
+      const onFailure = (event: LimitRestart, error: unknown) => {
+        if (!isPilotError(error, 'PILOT_STOPPED')) fail(event, 'the restart failed', error);
+      };
       const handler: StatsHandler<LimitsOptions> = {
         name: 'limits',
         options: limitsOptionsSchema,
