@@ -27,7 +27,7 @@ test('a shell wrapper with background, double-forked and setsid grandchildren: t
 });
 
 test('a child that traps SIGTERM is SIGKILLed at its timeout and the exit records SIGKILL', async () => {
-  const pilot = await startOne('trap-term.sh', { timeout: 0.3 });
+  const pilot = await startOne('trap-term.sh', { timeout: 1 });
   await eventually(() => pilot.logs('p').some((line) => line.text.startsWith('trapping')), 'the trap to be set');
   const exits: (string | null)[] = [];
   pilot.hooks.exit.tap('test', (_info, exit) => exits.push(exit.signal));
@@ -38,7 +38,7 @@ test('a child that traps SIGTERM is SIGKILLed at its timeout and the exit record
 });
 
 test('when the main process exits on TERM but a grandchild traps it, the grandchild is still killed', async () => {
-  const pilot = await startOne('grandchild-traps.sh', { timeout: 0.3 });
+  const pilot = await startOne('grandchild-traps.sh', { timeout: 1 });
   await eventually(() => pilot.logs('p').some((line) => line.text.startsWith('grandchild')), 'the grandchild to start');
   await pilot.stop();
   expect(sandbox.leftovers()).toEqual([]);
