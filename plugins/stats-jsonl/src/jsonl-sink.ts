@@ -2,21 +2,8 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ProcessStats, StatsSink } from '@pilot/core';
 
-/** One line of the file: a sample with its fields in a fixed order. */
-export interface JsonlRecord {
-  /** `Date.now()` of the sample. */
-  timestamp: number;
-  name: string;
-  pid: number;
-  /** CPU of the whole process tree, percent of one core. */
-  cpu: number;
-  /** Resident memory of the whole process tree, bytes. */
-  memory: number;
-  maxCpu: number;
-  maxMemory: number;
-  /** Processes in the tree, the leader included. */
-  processes: number;
-}
+/** One line of the file: a sample (fields as in ProcessStats) in a fixed order. */
+export type JsonlRecord = Pick<ProcessStats, 'timestamp' | 'name' | 'pid' | 'cpu' | 'memory' | 'maxCpu' | 'maxMemory' | 'processes'>;
 
 /** The record written for `sample`. */
 export function toRecord(sample: ProcessStats): JsonlRecord {
