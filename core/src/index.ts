@@ -13,6 +13,7 @@ export type { ProcessView } from './control-api.js';
 export { ACTIVE_STATES, type ProcessInfo, type ProcessState, type ExitInfo } from './process/state.js';
 export type { LogLine, OutputStream } from './process/output.js';
 export type { SpawnRequest } from './process/spawn-child.js';
+export { processExists } from './process/signals.js';
 export { definePlugin, type PilotPlugin } from './plugins/define-plugin.js';
 export { Registry } from './plugins/registry.js';
 export { discoverPluginPackages, type PluginPackage, type ProvidedKind } from './plugins/discovery.js';

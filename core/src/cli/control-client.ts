@@ -144,6 +144,8 @@ function readBody(response: IncomingMessage): Promise<string> {
   });
 }
 
+// Not core's processExists: this module loads for every command, and importing the engine here
+// would make `pilot --help` load all of it (100 -> 150 ms).
 function isRunning(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 1) return false;
   try {

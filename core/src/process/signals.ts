@@ -45,3 +45,17 @@ function send(target: number, signal: NodeJS.Signals): boolean {
     throw error;
   }
 }
+
+/**
+ * True when a process with this pid exists (signal 0 delivers nothing; EPERM means it exists but
+ * belongs to someone else). For "is the pilot that wrote this file still alive?" checks.
+ */
+export function processExists(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createConnection, type NetConnectOpts } from 'node:net';
-import { PilotError } from '@pilot/core';
+import { PilotError, processExists } from '@pilot/core';
 
 /** The content of `.pilot/control.json` (docs/control-api.md). */
 export interface ControlFile {
@@ -25,15 +25,6 @@ export function describeOwner(controlFile: string): string {
   return file ? `pid ${file.pid}, see ${controlFile}` : 'its pid is unknown';
 }
 
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function accepts(target: NetConnectOpts): Promise<boolean> {
   return new Promise((resolve) => {
@@ -55,7 +46,7 @@ function accepts(target: NetConnectOpts): Promise<boolean> {
  */
 export async function assertNoLivePilot(controlFile: string): Promise<void> {
   const file = readControlFile(controlFile);
-  if (!file || !pidAlive(file.pid)) return;
+  if (!file || !processExists(file.pid)) return;
   let target: NetConnectOpts | undefined;
   if (file.socket) target = { path: file.socket };
   else if (file.url) {
