@@ -3,11 +3,13 @@
 // starts ~100 ms sooner. One shared chunk keeps a single copy of the engine, so plugins that
 // import '@pilot/core' and the CLI see the same classes. Modules loaded on demand stay external.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
+// Chunk names carry content hashes: clear old ones so the package never ships stale files.
+rmSync(join(root, 'dist/bundle'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: { index: 'dist/index.js', pilot: 'dist/cli/main.js' },
