@@ -10,7 +10,7 @@
 //   node bench/readiness.mjs [--quick] [--trials 30] [--only file,tcp]
 //   node bench/readiness.mjs --only http --params '{"http":{"interval_ms":4}}'
 //       extra ready_params per strategy, to try a setting; saved under bench/results/patched/
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,15 +24,22 @@ import { poll100, waitOn } from './lib/waiters.mjs';
 
 const CHILD = fileURLToPath(new URL('./fixtures/ready-child.mjs', import.meta.url));
 
-/** Strategy name -> plugin package, what the child does, and the ready_params for a target. */
+/**
+ * Row name -> strategy, plugin package, what the child does, and the ready_params for a target.
+ * The `silent` rows run a child that prints nothing (it reports its times through a file): tcp
+ * and http take a printed line as a hint to try at once, and a server that prints nothing when it
+ * starts listening is measured separately, on the pilot only (the baselines ignore output).
+ */
 const STRATEGIES = [
-  { name: 'file', pkg: '@pilot/plugin-ready-file', target: 'path', params: (path) => ({ path }) },
-  { name: 'tcp', pkg: '@pilot/plugin-ready-tcp', target: 'port', params: (port) => ({ port }) },
-  { name: 'fifo', pkg: '@pilot/plugin-ready-fifo', target: 'path', params: (path) => ({ path }) },
-  { name: 'http', pkg: '@pilot/plugin-ready-http', target: 'port', params: (port) => ({ url: `http://localhost:${port}/` }) },
+  { name: 'file', strategy: 'file', pkg: '@pilot/plugin-ready-file', target: 'path', params: (path) => ({ path }) },
+  { name: 'tcp', strategy: 'tcp', pkg: '@pilot/plugin-ready-tcp', target: 'port', params: (port) => ({ port }) },
+  { name: 'tcp-silent', strategy: 'tcp', silent: true, pkg: '@pilot/plugin-ready-tcp', target: 'port', params: (port) => ({ port }) },
+  { name: 'fifo', strategy: 'fifo', pkg: '@pilot/plugin-ready-fifo', target: 'path', params: (path) => ({ path }) },
+  { name: 'http', strategy: 'http', pkg: '@pilot/plugin-ready-http', target: 'port', params: (port) => ({ url: `http://localhost:${port}/` }) },
+  { name: 'http-silent', strategy: 'http', silent: true, pkg: '@pilot/plugin-ready-http', target: 'port', params: (port) => ({ url: `http://localhost:${port}/` }) },
 ];
 
-export const targets = { file: 2, tcp: 5, fifo: 2, http: 10, cpu: 10 };
+export const targets = { file: 2, tcp: 5, 'tcp-silent': 5, fifo: 2, http: 10, 'http-silent': 10, cpu: 10 };
 const METHODS = ['pilot', 'poll100', 'waitOn'];
 
 /** A plugin factory for `strategy`, or the reason it cannot be measured. */
@@ -51,8 +58,16 @@ async function loadPlugin(core, strategy) {
     handleSignals: false,
     plugins: make(),
   });
-  if (!probe.readiness.get(strategy.name)) return { missing: `not yet implemented (${strategy.pkg} registers no "${strategy.name}" strategy)` };
+  if (!probe.readiness.get(strategy.strategy)) return { missing: `not yet implemented (${strategy.pkg} registers no "${strategy.strategy}" strategy)` };
   return { make };
+}
+
+function readIfThere(path) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** A port nothing listens on right now (the child will listen on it). */
@@ -73,14 +88,27 @@ function parseSignal(text) {
   return match ? { at: Number(match[1]), detail: match[2] } : undefined;
 }
 
-async function pilotTrial(core, strategy, make, target, delay, extra = {}) {
+/**
+ * What an http child says about its first request (`FIRST_REQUEST <arrived> <answered>`), as
+ * milliseconds from its signal: when the request arrived, and how long the server took to answer.
+ */
+function parseFirstRequest(text, signalledAt) {
+  const match = /FIRST_REQUEST (\d+\.\d+) (\d+\.\d+)/.exec(text);
+  return match ? { untilRequest: Number(match[1]) - signalledAt, serverMs: Number(match[2]) - Number(match[1]) } : {};
+}
+
+/** Milliseconds the child's `listen()` call took (`listen-call=1.26ms` in its detail). */
+const listenCallMs = (detail) => Number(/^listen-call=([\d.]+)ms$/.exec(detail ?? '')?.[1] ?? NaN);
+
+async function pilotTrial(core, strategy, make, target, delay, extra = {}, reportFile) {
   const manifest = core.ProcessManifest.fromObject({
     processes: [
       {
         name: 'svc',
         path: process.execPath,
-        args: [CHILD, strategy.name, String(target), String(delay)],
-        ready_strategy: strategy.name,
+        args: [CHILD, strategy.strategy, String(target), String(delay)],
+        env: reportFile ? { READY_CHILD_REPORT_FILE: reportFile } : {},
+        ready_strategy: strategy.strategy,
         ready_params: { ...strategy.params(target), ...extra },
         ready_timeout_sec: 10,
         shutdown_strategy: 'do_not_restart',
@@ -103,8 +131,17 @@ async function pilotTrial(core, strategy, make, target, delay, extra = {}) {
   });
   try {
     await pilot.start();
-    const signalled = await waitUntil(() => parseSignal(pilot.logs('svc').map((l) => l.text).join('\n')), { timeoutMs: 5000, what: 'the child to report its signal time' });
-    return { latency: readyAt - signalled.at, cpuMs: (cpu.user + cpu.system) / 1000, waitMs: readyAt - spawnAt, detail: signalled.detail };
+    const output = () => (reportFile ? readIfThere(reportFile) : pilot.logs('svc').map((l) => l.text).join('\n'));
+    if (reportFile && pilot.logs('svc').length) throw new Error(`the silent child printed: ${pilot.logs('svc')[0].text}`);
+    const signalled = await waitUntil(() => parseSignal(output()), { timeoutMs: 5000, what: 'the child to report its signal time' });
+    if (strategy.strategy === 'http') await waitUntil(() => output().includes('FIRST_REQUEST'), { timeoutMs: 5000, what: 'the child to report its first request' });
+    return {
+      latency: readyAt - signalled.at,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      waitMs: readyAt - spawnAt,
+      detail: signalled.detail,
+      ...parseFirstRequest(output(), signalled.at),
+    };
   } finally {
     await pilot.stop();
   }
@@ -113,10 +150,10 @@ async function pilotTrial(core, strategy, make, target, delay, extra = {}) {
 async function rawTrial(method, strategy, target, delay) {
   let text = '';
   let lineAt;
-  const child = await spawnRaw(process.execPath, [CHILD, strategy.name, String(target), String(delay)], {
+  const child = await spawnRaw(process.execPath, [CHILD, strategy.strategy, String(target), String(delay)], {
     onData: (chunk) => {
-      lineAt ??= monoNow();
       text += chunk;
+      if (text.includes('SIGNALLED')) lineAt ??= monoNow();
     },
   });
   const spawnAt = monoNow();
@@ -124,11 +161,19 @@ async function rawTrial(method, strategy, target, delay) {
   const abort = new AbortController();
   const deadline = setTimeout(() => abort.abort(), 10_000);
   try {
-    await (method === 'poll100' ? poll100 : waitOn)(strategy.name, target, abort.signal);
+    await (method === 'poll100' ? poll100 : waitOn)(strategy.strategy, target, abort.signal);
     const readyAt = monoNow();
     const cpu = process.cpuUsage(cpuAt);
     const signalled = await waitUntil(() => parseSignal(text), { timeoutMs: 5000, what: 'the child to report its signal time' });
-    return { latency: readyAt - signalled.at, cpuMs: (cpu.user + cpu.system) / 1000, waitMs: readyAt - spawnAt, detail: signalled.detail, pipeMs: lineAt - signalled.at };
+    if (strategy.strategy === 'http') await waitUntil(() => text.includes('FIRST_REQUEST'), { timeoutMs: 5000, what: 'the child to report its first request' });
+    return {
+      latency: readyAt - signalled.at,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      waitMs: readyAt - spawnAt,
+      detail: signalled.detail,
+      pipeMs: lineAt - signalled.at,
+      ...parseFirstRequest(text, signalled.at),
+    };
   } finally {
     clearTimeout(deadline);
     abort.abort();
@@ -141,7 +186,7 @@ async function rawTrial(method, strategy, target, delay) {
 export async function run({ quick = false, trials, only, params = {} } = {}) {
   trials ??= quick ? 5 : 30;
   const core = await importCore();
-  const strategies = STRATEGIES.filter((s) => !only || only.includes(s.name));
+  const strategies = STRATEGIES.filter((s) => !only || only.includes(s.name) || only.includes(s.strategy));
   const dir = mkdtempSync(join(tmpdir(), 'pilot-bench-ready-'));
   const table = {};
   const plugins = {};
@@ -149,6 +194,7 @@ export async function run({ quick = false, trials, only, params = {} } = {}) {
     plugins[strategy.name] = await loadPlugin(core, strategy);
     table[strategy.name] = {};
     for (const method of METHODS) {
+      if (strategy.silent && method !== 'pilot') continue;
       const unavailable =
         method === 'pilot' ? plugins[strategy.name].missing : method === 'waitOn' && strategy.name === 'fifo' ? 'wait-on has no FIFO resource' : undefined;
       table[strategy.name][method] = { unavailable, samples: [], failures: [] };
@@ -161,13 +207,13 @@ export async function run({ quick = false, trials, only, params = {} } = {}) {
         const order = METHODS.map((_, i) => METHODS[(i + trial) % METHODS.length]);
         for (const method of order) {
           const cell = table[strategy.name][method];
-          if (cell.unavailable) continue;
+          if (!cell || cell.unavailable) continue;
           const target = strategy.target === 'port' ? await freePort() : join(dir, `${strategy.name}-${method}-${trial}`);
           const delay = 150 + Math.round(Math.random() * 200);
           try {
             cell.samples.push(
               method === 'pilot'
-                ? await pilotTrial(core, strategy, plugins[strategy.name].make, target, delay, params[strategy.name])
+                ? await pilotTrial(core, strategy, plugins[strategy.name].make, target, delay, params[strategy.strategy], strategy.silent ? join(dir, `report-${strategy.name}-${trial}`) : undefined)
                 : await rawTrial(method, strategy, target, delay),
             );
           } catch (error) {
@@ -194,7 +240,10 @@ export async function run({ quick = false, trials, only, params = {} } = {}) {
         unavailable: cell.unavailable,
         latency: summarize(cell.samples.map((s) => s.latency)),
         cpuPercent: waitMs > 0 ? (100 * cpuMs) / waitMs : NaN,
-        modes: [...new Set(cell.samples.map((s) => s.detail).filter(Boolean))],
+        modes: [...new Set(cell.samples.map((s) => s.detail).filter((d) => d && !d.startsWith('listen-call=')))],
+        listenCall: summarize(cell.samples.map((s) => listenCallMs(s.detail)).filter(Number.isFinite)),
+        untilRequest: summarize(cell.samples.map((s) => s.untilRequest).filter(Number.isFinite)),
+        serverFirstResponse: summarize(cell.samples.map((s) => s.serverMs).filter(Number.isFinite)),
         failures: cell.failures.length,
         firstFailure: cell.failures[0],
       };
@@ -226,7 +275,7 @@ export function headline(r) {
     if (m.cpuPercent > cpuMax) [cpuMax, cpuWorst] = [m.cpuPercent, name];
     rows.push([
       `readiness ${name}: detection latency`,
-      `${fmt(m.latency.median, 2)} ms median, p95 ${fmt(m.latency.p95, 2)} ms (100 ms poll: ${fmt(methods.poll100.latency.median, 1)} ms)`,
+      `${fmt(m.latency.median, 2)} ms median, p95 ${fmt(m.latency.p95, 2)} ms ${methods.poll100 ? ` (100 ms poll: ${fmt(methods.poll100.latency.median, 1)} ms)` : ''}`,
       `<= ${targets[name]} ms median`,
       m.latency.median <= targets[name],
     ]);
@@ -264,6 +313,21 @@ export function render(r) {
       );
     }
   }
+  const notes = [];
+  const listenCall = Object.values(r.results).flatMap((methods) => Object.values(methods).map((m) => m.listenCall).filter((c) => c?.n));
+  if (listenCall.length) {
+    const medians = listenCall.map((c) => c.median);
+    notes.push(
+      `tcp and http latencies count from the moment the child's \`listen()\` returned (the port accepts from then on); the call itself took ${fmt(Math.min(...medians), 2)}-${fmt(Math.max(...medians), 2)} ms (medians) in these fresh children, time in which nothing accepts yet.`,
+    );
+  }
+  for (const [method, m] of ['http', 'http-silent'].flatMap((row) => Object.entries(r.results[row] ?? {}).map(([method, m]) => [`${row}, ${LABEL[method]}`, m]))) {
+    if (!m.serverFirstResponse?.n) continue;
+    notes.push(
+      `${method}: the first request reached the child ${fmt(m.untilRequest.median, 2)} ms (median) after its \`listen()\` returned, and the child took ${fmt(m.serverFirstResponse.median, 2)} ms (median, p95 ${fmt(m.serverFirstResponse.p95, 2)}) to answer it: a fresh Node server's first response, which no waiter can shorten.`,
+    );
+  }
+  if (notes.length) lines.push('', ...notes.map((note) => `- ${note}`));
   lines.push(
     '',
     r.clockCheck.min >= 0

@@ -1,7 +1,11 @@
 import { definePlugin, type PilotPlugin } from '@pilot/core';
 import { tcpStrategy } from './tcp-strategy.js';
 
-export { tcpStrategy, DEFAULT_INTERVAL_MS, PROBE_TIMEOUT_MS } from './tcp-strategy.js';
+export { tcpStrategy, PROBE_TIMEOUT_MS } from './tcp-strategy.js';
+export { adaptiveInterval, intervalSchedule, FIRST_INTERVAL_MS, INTERVAL_SHARE, MAX_INTERVAL_MS } from './interval.js';
+export { pollPort, type PortPollerOptions } from './port-poller.js';
+export { acceptingNow } from './accepting-now.js';
+export { HostAddresses } from './host-addresses.js';
 export { tcpOptionsSchema, type TcpOptions } from './options.js';
 export { LOCALHOST_ADDRESSES } from './host-addresses.js';
 

@@ -1,15 +1,18 @@
 import { PilotError } from '@pilot/core';
-import { connectOnce, type ConnectOutcome } from './connect-once.js';
+import { AddressProber } from './address-prober.js';
+import type { ConnectOutcome } from './connect-once.js';
 import type { HostAddresses } from './host-addresses.js';
+import { intervalSchedule } from './interval.js';
 
 /** An attempt that neither connects nor fails within this time (a silent remote host) is dropped. */
 export const CONNECT_TIMEOUT_MS = 1_000;
 
 /**
- * Addresses after the first are tried on every Nth tick only. A refused loopback connect costs
- * ~0.36 ms of CPU here: trying 127.0.0.1 and ::1 every 5 ms used 12% of a core. The first address
- * (127.0.0.1 for localhost) also answers for servers on `::` and `0.0.0.0`, so it gets every tick;
- * a server bound to ::1 only is noticed within N ticks.
+ * Addresses after the first are tried on every Nth tick only: a refused loopback connect costs
+ * 0.3-0.7 ms of CPU here, and trying 127.0.0.1 and ::1 on every tick nearly doubled the cost of a
+ * wait. The first address (127.0.0.1 for localhost) also answers for servers on `::` and
+ * `0.0.0.0`, Node's default, so it gets every tick; a server bound to ::1 only is noticed within
+ * N ticks.
  */
 export const SECONDARY_EVERY = 4;
 
@@ -17,7 +20,8 @@ export const SECONDARY_EVERY = 4;
 export interface PortPollerOptions {
   port: number;
   addresses: HostAddresses;
-  intervalMs: number;
+  /** Milliseconds between attempts; unset: {@link adaptiveInterval}. */
+  intervalMs?: number;
   /**
    * Addresses that already accepted connections before the spawn: someone else holds the port
    * there, so a connection proves nothing until that address has been seen refusing.
@@ -25,56 +29,100 @@ export interface PortPollerOptions {
   heldBeforeSpawn: ReadonlySet<string>;
   /** Readiness also needs the process alive: a port held by another process is not ours. */
   isAlive: () => boolean;
+  /**
+   * Subscribes to hints that the port may have just opened (the process printed a line: servers
+   * announce that they listen); returns the unsubscribe function. Each hint triggers an extra
+   * round of attempts on every address, at most one extra round per pause.
+   */
+  hints?: (listener: () => void) => () => void;
 }
 
 /**
- * Connects to every address of the target every `intervalMs` (at most one attempt in flight per
- * address) until an attempt that counts succeeds while the process is alive. Rejects with the
- * signal's reason on abort; the timer and every socket in flight are released either way.
+ * Connects to every address of the target, one attempt per tick (at most one in flight per
+ * address), until an attempt that counts succeeds while the process is alive; resolves with
+ * that address. Rejects with the signal's reason on abort; the timer and every socket are
+ * released either way.
  */
-export function pollPort(options: PortPollerOptions, signal: AbortSignal): Promise<void> {
+export function pollPort(options: PortPollerOptions, signal: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => new PortPoller(options, signal, resolve, reject).start());
 }
 
 class PortPoller {
-  private readonly inFlight = new Map<string, { cancel: () => void; startedAt: number }>();
+  /** One reusable socket per address, so at most one attempt per address is in flight. */
+  private readonly probers = new Map<string, AddressProber>();
   private readonly seenClosed = new Set<string>();
+  /**
+   * Addresses whose attempt was in flight when a hint came: that attempt may have started just
+   * before the server listened, so a refusal is followed by one more attempt at once.
+   */
+  private readonly retryAfterRefusal = new Set<string>();
+  private readonly interval: (elapsedMs: number) => number;
+  private readonly startedAt = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private ticks = 0;
+  private lastHintAt = Number.NEGATIVE_INFINITY;
+  private unsubscribeHints: (() => void) | undefined;
   private finished = false;
-  private readonly onAbort = () => this.finish(this.signal.reason ?? new PilotError('PILOT_STOPPED', 'readiness wait aborted'));
+  private readonly onAbort = () => this.finish({ error: this.signal.reason ?? new PilotError('PILOT_STOPPED', 'readiness wait aborted') });
 
   constructor(
     private readonly options: PortPollerOptions,
     private readonly signal: AbortSignal,
-    private readonly resolve: () => void,
+    private readonly resolve: (address: string) => void,
     private readonly reject: (error: unknown) => void,
-  ) {}
+  ) {
+    this.interval = intervalSchedule(options.intervalMs);
+  }
 
   start(): void {
     if (this.signal.aborted) return this.onAbort();
     this.signal.addEventListener('abort', this.onAbort, { once: true });
-    this.timer = setInterval(() => this.tick(), this.options.intervalMs);
+    this.unsubscribeHints = this.options.hints?.(() => this.hinted());
     this.tick();
   }
 
-  private tick(): void {
+  private hinted(): void {
     const now = Date.now();
-    const secondaryTurn = this.ticks++ % SECONDARY_EVERY === 0;
-    for (const [index, address] of this.options.addresses.current().entries()) {
-      if (index > 0 && !secondaryTurn) continue;
-      const previous = this.inFlight.get(address);
-      if (previous && now - previous.startedAt < CONNECT_TIMEOUT_MS) continue;
-      previous?.cancel();
-      const cancel = connectOnce(address, this.options.port, (outcome) => this.onOutcome(address, outcome));
-      this.inFlight.set(address, { cancel, startedAt: now });
-    }
+    // At most one extra round per pause: a chatty process must not multiply the cost.
+    if (this.finished || now - this.lastHintAt < this.interval(now - this.startedAt)) return;
+    this.lastHintAt = now;
+    clearTimeout(this.timer);
+    this.tick(true);
   }
 
-  private onOutcome(address: string, outcome: ConnectOutcome): void {
-    this.inFlight.delete(address);
-    if (outcome === 'closed') this.seenClosed.add(address);
-    else if (this.counts(address) && this.options.isAlive()) this.finish();
+  private tick(everyAddress = false): void {
+    const now = Date.now();
+    const secondaryTurn = this.ticks++ % SECONDARY_EVERY === 0 || everyAddress;
+    const addresses = this.options.addresses.current();
+    for (const [address, prober] of this.probers) {
+      if (!addresses.includes(address)) {
+        prober.dispose();
+        this.probers.delete(address);
+      }
+    }
+    for (const [index, address] of addresses.entries()) {
+      if (index > 0 && !secondaryTurn) continue;
+      let prober = this.probers.get(address);
+      if (!prober) this.probers.set(address, (prober = new AddressProber(address, this.options.port)));
+      // A hung attempt is dropped; its socket is free again from the next tick on.
+      if (prober.startedAt !== undefined && now - prober.startedAt >= CONNECT_TIMEOUT_MS) prober.cancel();
+      if (prober.idle) this.attempt(prober);
+      else if (everyAddress) this.retryAfterRefusal.add(address);
+    }
+    if (!this.finished) this.timer = setTimeout(() => this.tick(), this.interval(now - this.startedAt));
+  }
+
+  private attempt(prober: AddressProber): void {
+    prober.attempt((outcome) => this.onOutcome(prober, outcome));
+  }
+
+  private onOutcome(prober: AddressProber, outcome: ConnectOutcome): void {
+    const { address } = prober;
+    const retry = this.retryAfterRefusal.delete(address);
+    if (outcome === 'closed') {
+      this.seenClosed.add(address);
+      if (retry) this.attempt(prober);
+    } else if (this.counts(address) && this.options.isAlive()) this.finish({ address });
   }
 
   /** A connection counts unless someone else held the address before the spawn and still does. */
@@ -82,14 +130,15 @@ class PortPoller {
     return !this.options.heldBeforeSpawn.has(address) || this.seenClosed.has(address);
   }
 
-  private finish(error?: unknown): void {
+  private finish(outcome: { address: string } | { error: unknown }): void {
     if (this.finished) return;
     this.finished = true;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
+    this.unsubscribeHints?.();
     this.signal.removeEventListener('abort', this.onAbort);
-    for (const attempt of this.inFlight.values()) attempt.cancel();
-    this.inFlight.clear();
-    if (error === undefined) this.resolve();
-    else this.reject(error);
+    for (const prober of this.probers.values()) prober.dispose();
+    this.probers.clear();
+    if ('address' in outcome) this.resolve(outcome.address);
+    else this.reject(outcome.error);
   }
 }

@@ -8,9 +8,6 @@ import { pollPort } from './port-poller.js';
 /** How long the pre-spawn probe may delay the spawn (loopback answers in well under 1 ms). */
 export const PROBE_TIMEOUT_MS = 250;
 
-/** Default of `interval_ms`: about 2.5 ms detection delay on average, a few % of a core while waiting. */
-export const DEFAULT_INTERVAL_MS = 5;
-
 /** Addresses that accepted before each spawn, found again by `wait` through the spawn's signal. */
 const heldBeforeSpawn = new WeakMap<AbortSignal, ReadonlySet<string>>();
 
@@ -35,9 +32,11 @@ export const tcpStrategy: ReadinessStrategy<TcpOptions> = {
       {
         port: context.options.port,
         addresses: new HostAddresses(context.options.host),
-        intervalMs: context.options.interval_ms ?? DEFAULT_INTERVAL_MS,
+        intervalMs: context.options.interval_ms,
         heldBeforeSpawn: heldBeforeSpawn.get(context.signal) ?? new Set(),
         isAlive: () => context.isAlive(),
+        // A line printed by the process ("listening on :8080") is worth an attempt right away.
+        hints: (listener) => context.onLine(listener),
       },
       context.signal,
     );

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { lookup } from 'node:dns/promises';
 import { eventually } from '../../../core/test/support/index.js';
 import { HostAddresses, fixedAddresses } from '../src/host-addresses.js';
+import { adaptiveInterval, FIRST_INTERVAL_MS, MAX_INTERVAL_MS } from '../src/interval.js';
 import { pollPort } from '../src/port-poller.js';
 import { clientSockets, close, freePort, listen } from './ports.js';
 
@@ -110,4 +111,69 @@ const resolvable = await lookup(hostname()).then(
   const addresses = new HostAddresses(hostname());
   expect((await addresses.resolved()).length).toBeGreaterThan(0);
   await pollPort({ port, addresses, intervalMs: 2, heldBeforeSpawn: new Set(), isAlive: () => true }, controller.signal);
+});
+
+test('without interval_ms the pause starts short and grows to 1% of the wait, capped', () => {
+  expect(adaptiveInterval(0)).toBe(FIRST_INTERVAL_MS);
+  expect(adaptiveInterval(400)).toBe(FIRST_INTERVAL_MS);
+  expect(adaptiveInterval(1_000)).toBe(10);
+  expect(adaptiveInterval(5_000)).toBe(50);
+  expect(adaptiveInterval(60_000)).toBe(MAX_INTERVAL_MS);
+});
+
+test('with the adaptive pause (no intervalMs) a server is found, and the address that accepted is returned', async () => {
+  const port = await freePort();
+  const controller = new AbortController();
+  const polling = pollPort({ port, addresses: new HostAddresses(undefined), heldBeforeSpawn: new Set(), isAlive: () => true }, controller.signal);
+  servers.push(await listen('::1', port));
+  await expect(polling).resolves.toBe('::1');
+});
+
+/** Hints the test gives by hand, as the process's printed lines would. */
+function hintSource(): { hints: (listener: () => void) => () => void; hint: () => void; listeners: () => number } {
+  const listeners = new Set<() => void>();
+  return {
+    hints: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    hint: () => {
+      for (const listener of [...listeners]) listener();
+    },
+    listeners: () => listeners.size,
+  };
+}
+
+/** Counts the poller's rounds: it asks for the current addresses once per round. */
+class CountingAddresses extends HostAddresses {
+  rounds = 0;
+  override current(): readonly string[] {
+    this.rounds += 1;
+    return super.current();
+  }
+}
+
+test('a hint (a printed line) triggers a round at once, however long the pause', async () => {
+  const port = await freePort();
+  const source = hintSource();
+  const controller = new AbortController();
+  // With a 10-minute pause only the hint can find the server within the test's time.
+  const polling = pollPort({ port, addresses: new HostAddresses('127.0.0.1'), intervalMs: 600_000, heldBeforeSpawn: new Set(), isAlive: () => true, hints: source.hints }, controller.signal);
+  servers.push(await listen('127.0.0.1', port));
+  source.hint();
+  await expect(polling).resolves.toBe('127.0.0.1');
+  expect(source.listeners()).toBe(0);
+});
+
+test('hints add at most one round per pause, so a chatty process does not multiply the cost', async () => {
+  const source = hintSource();
+  const addresses = new CountingAddresses(undefined);
+  const controller = new AbortController();
+  const polling = pollPort({ port: await freePort(), addresses, intervalMs: 600_000, heldBeforeSpawn: new Set(), isAlive: () => true, hints: source.hints }, controller.signal);
+  expect(addresses.rounds).toBe(1);
+  for (let line = 0; line < 5; line += 1) source.hint();
+  expect(addresses.rounds).toBe(2);
+  controller.abort(new Error('done'));
+  await expect(polling).rejects.toThrow('done');
+  expect(source.listeners()).toBe(0);
 });

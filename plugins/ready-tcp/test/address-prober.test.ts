@@ -1,0 +1,60 @@
+import { expect, test } from '@jest/globals';
+import { AddressProber } from '../src/address-prober.js';
+import type { ConnectOutcome } from '../src/connect-once.js';
+import { eventually } from '../../../core/test/support/index.js';
+import { clientSockets, close, freePort, listen } from './ports.js';
+
+function attempt(prober: AddressProber): Promise<ConnectOutcome> {
+  return new Promise((resolve) => prober.attempt(resolve));
+}
+
+async function idle(prober: AddressProber): Promise<void> {
+  await eventually(() => prober.idle, 'the prober is idle again');
+}
+
+test('one prober makes attempt after attempt with the same socket: refused, refused, then accepted', async () => {
+  const port = await freePort();
+  const prober = new AddressProber('127.0.0.1', port);
+  try {
+    expect(await attempt(prober)).toBe('closed');
+    await idle(prober);
+    expect(await attempt(prober)).toBe('closed');
+    await idle(prober);
+    const server = await listen('127.0.0.1', port);
+    let connections = 0;
+    server.on('connection', () => (connections += 1));
+    try {
+      expect(await attempt(prober)).toBe('open');
+      await eventually(() => connections === 1, 'the server saw the connection');
+      await idle(prober);
+      expect(await attempt(prober)).toBe('open');
+    } finally {
+      await close(server);
+    }
+  } finally {
+    prober.dispose();
+  }
+});
+
+test('a second attempt while one is in flight is refused loudly', async () => {
+  const prober = new AddressProber('127.0.0.1', await freePort());
+  const first = attempt(prober);
+  expect(() => prober.attempt(() => undefined)).toThrow('a connection attempt to 127.0.0.1 is still in flight');
+  expect(await first).toBe('closed');
+  prober.dispose();
+});
+
+test('a cancelled attempt never reports, and dispose releases the socket', async () => {
+  const before = clientSockets();
+  const prober = new AddressProber('127.0.0.1', await freePort());
+  const outcomes: ConnectOutcome[] = [];
+  prober.attempt((outcome) => outcomes.push(outcome));
+  prober.cancel();
+  await idle(prober);
+  // The socket is usable again after a cancel, and reports normally.
+  expect(await attempt(prober)).toBe('closed');
+  expect(outcomes).toEqual([]);
+  prober.dispose();
+  expect(prober.idle).toBe(false);
+  await eventually(() => clientSockets() <= before, 'probe socket closed', 5_000);
+});
