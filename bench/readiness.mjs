@@ -93,8 +93,10 @@ function parseSignal(text) {
  * milliseconds from its signal: when the request arrived, and how long the server took to answer.
  */
 function parseFirstRequest(text, signalledAt) {
-  const match = /FIRST_REQUEST (\d+\.\d+) (\d+\.\d+)/.exec(text);
-  return match ? { untilRequest: Number(match[1]) - signalledAt, serverMs: Number(match[2]) - Number(match[1]) } : {};
+  const match = /FIRST_REQUEST (\d+\.\d+) (\d+\.\d+) (\d+\.\d+)/.exec(text);
+  if (!match) return {};
+  const [arrived, answered, accepted] = match.slice(1).map(Number);
+  return { untilAccepted: accepted - signalledAt, acceptedToRequest: arrived - accepted, untilRequest: arrived - signalledAt, serverMs: answered - arrived };
 }
 
 /** Milliseconds the child's `listen()` call took (`listen-call=1.26ms` in its detail). */
@@ -243,6 +245,8 @@ export async function run({ quick = false, trials, only, params = {} } = {}) {
         modes: [...new Set(cell.samples.map((s) => s.detail).filter((d) => d && !d.startsWith('listen-call=')))],
         listenCall: summarize(cell.samples.map((s) => listenCallMs(s.detail)).filter(Number.isFinite)),
         untilRequest: summarize(cell.samples.map((s) => s.untilRequest).filter(Number.isFinite)),
+        untilAccepted: summarize(cell.samples.map((s) => s.untilAccepted).filter(Number.isFinite)),
+        acceptedToRequest: summarize(cell.samples.map((s) => s.acceptedToRequest).filter(Number.isFinite)),
         serverFirstResponse: summarize(cell.samples.map((s) => s.serverMs).filter(Number.isFinite)),
         failures: cell.failures.length,
         firstFailure: cell.failures[0],
@@ -324,7 +328,7 @@ export function render(r) {
   for (const [method, m] of ['http', 'http-silent'].flatMap((row) => Object.entries(r.results[row] ?? {}).map(([method, m]) => [`${row}, ${LABEL[method]}`, m]))) {
     if (!m.serverFirstResponse?.n) continue;
     notes.push(
-      `${method}: the first request reached the child ${fmt(m.untilRequest.median, 2)} ms (median) after its \`listen()\` returned, and the child took ${fmt(m.serverFirstResponse.median, 2)} ms (median, p95 ${fmt(m.serverFirstResponse.p95, 2)}) to answer it: a fresh Node server's first response, which no waiter can shorten.`,
+      `${method}: the connection that carried the first GET was accepted by the child ${fmt(m.untilAccepted.median, 2)} ms (median) after its \`listen()\` returned; the request reached the child's handler ${fmt(m.acceptedToRequest.median, 2)} ms after that, and the child took ${fmt(m.serverFirstResponse.median, 2)} ms (median, p95 ${fmt(m.serverFirstResponse.p95, 2)}) to answer it. The last two are a fresh Node server's own first-request work, which no waiter can shorten.`,
     );
   }
   if (notes.length) lines.push('', ...notes.map((note) => `- ${note}`));

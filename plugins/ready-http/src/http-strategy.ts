@@ -1,13 +1,15 @@
-import { pollUntil, type ReadinessStrategy } from '@pilot/core';
-import { acceptsNow } from './connection.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PilotError, type ReadinessContext, type ReadinessStrategy } from '@pilot/core';
+import { acceptingNow, HostAddresses, intervalSchedule, pollPort, type PortFound } from '@pilot/plugin-ready-tcp';
+import { hostOf, portOf } from './connection.js';
 import { httpOptionsSchema, type HttpOptions } from './options.js';
 import { requestOnce } from './request-once.js';
 
 /** How long the pre-spawn probe may delay the spawn (loopback answers in well under 1 ms). */
 export const PROBE_TIMEOUT_MS = 250;
 
-/** Whether the target accepted connections just before each spawn, found again through the spawn's signal. */
-const heldBeforeSpawn = new WeakMap<AbortSignal, boolean>();
+/** Addresses that accepted connections just before each spawn, found again through the spawn's signal. */
+const heldBeforeSpawn = new WeakMap<AbortSignal, ReadonlySet<string>>();
 
 /** The URL `options` name: `url` itself, or `http://host:port/path`. */
 export function targetUrl(options: HttpOptions): URL {
@@ -18,37 +20,87 @@ export function targetUrl(options: HttpOptions): URL {
   return new URL(`http://${authority}:${options.port}${options.path ?? '/'}`);
 }
 
+/** Wait `ms`, rejecting with the signal's reason if the wait is aborted first. */
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch {
+    throw signal.reason ?? new PilotError('PILOT_STOPPED', 'readiness wait aborted');
+  }
+}
+
 /**
- * `ready_strategy: http`: GET the URL every `interval_ms` until the status is accepted (and the
- * body contains `body_contains`, if given) while the process is alive. Each request has its own
- * `timeout_ms`; its socket is destroyed once it is judged or the wait aborts: none is kept alive.
+ * `ready_strategy: http`: ready when a GET to the URL answers with an accepted status (and the
+ * body contains `body_contains`, if given) while the process is alive.
  *
- * Before the spawn (`prepare`) the port is probed once: if something already accepts there, it
- * is not this spawn, and answers count only after a connection has been refused since the spawn
- * (the other holder let go). So a stranger's server on the port never makes a process ready.
+ * While nothing accepts connections on the port, only the `tcp` strategy's port poller runs
+ * (one refused connect per round, a printed line as a hint to try at once): no HTTP machinery is
+ * spent on a server that is not listening. Once an address accepts, the GET goes to that
+ * address at once, then after every pause until the answer is accepted; a refused connection
+ * sends the wait back to the port poller. Each request has its own `timeout_ms`; its socket is
+ * destroyed once it is judged or the wait aborts: none is kept alive.
+ *
+ * Before the spawn (`prepare`) every address of the host is probed once: where something already
+ * accepts, it is not this spawn, and that address counts only after it has been seen refusing
+ * since the spawn. So a stranger's server on the port never makes a process ready.
  */
 export const httpStrategy: ReadinessStrategy<HttpOptions> = {
   name: 'http',
   options: httpOptionsSchema,
   async prepare(context) {
-    heldBeforeSpawn.set(context.signal, await acceptsNow(targetUrl(context.options), PROBE_TIMEOUT_MS));
+    const url = targetUrl(context.options);
+    heldBeforeSpawn.set(context.signal, await acceptingNow(new HostAddresses(hostOf(url)), portOf(url), PROBE_TIMEOUT_MS));
   },
   async wait(context) {
-    const { options } = context;
+    const { options, signal } = context;
     const url = targetUrl(options);
-    let refusedSinceSpawn = heldBeforeSpawn.get(context.signal) !== true;
-    await pollUntil(context.signal, options.interval_ms, async () => {
-      const result = await requestOnce({
-        url,
-        headers: options.headers,
-        ranges: options.status,
-        bodyContains: options.body_contains,
-        rejectUnauthorized: !options.insecure,
-        timeoutMs: options.timeout_ms,
-        signal: context.signal,
-      });
-      if (result.refused) refusedSinceSpawn = true;
-      return result.ok && refusedSinceSpawn && context.isAlive();
-    });
+    const port = portOf(url);
+    const addresses = new HostAddresses(hostOf(url));
+    const interval = intervalSchedule(options.interval_ms);
+    const startedAt = Date.now();
+    for (;;) {
+      context.report(`nothing accepted connections on port ${port} yet`);
+      const found = await pollPort(
+        {
+          port,
+          addresses,
+          intervalMs: options.interval_ms,
+          heldBeforeSpawn: heldBeforeSpawn.get(signal) ?? new Set(),
+          isAlive: () => context.isAlive(),
+          hints: (listener) => context.onLine(listener),
+          keepConnection: true,
+        },
+        signal,
+      );
+      if (await answersUntilRefused(context, url, found, () => interval(Date.now() - startedAt))) return;
+    }
   },
 };
+
+/**
+ * GET `url` from the address found until the answer is accepted (true) or the connection is refused
+ * (false: back to the port poller), pausing between attempts; rejects when the wait aborts.
+ */
+async function answersUntilRefused(context: ReadinessContext<HttpOptions>, url: URL, found: PortFound, pauseMs: () => number): Promise<boolean> {
+  const { options, signal } = context;
+  // The first GET goes over the poller's connection: a fresh server sets up one connection, not two.
+  let socket = found.socket;
+  for (;;) {
+    const result = await requestOnce({
+      url,
+      address: found.address,
+      socket,
+      headers: options.headers,
+      ranges: options.status,
+      bodyContains: options.body_contains,
+      rejectUnauthorized: !options.insecure,
+      timeoutMs: options.timeout_ms,
+      signal,
+    });
+    socket = undefined;
+    context.report(result.reason);
+    if (result.ok && context.isAlive()) return true;
+    if (result.refused) return false;
+    await pause(pauseMs(), signal);
+  }
+}

@@ -3,7 +3,7 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { acceptsStatus, describeRanges, type StatusRange } from './status.js';
-import { hostOf, openConnection } from './connection.js';
+import { hostOf, portOf } from './connection.js';
 
 /** The most body text searched for `body_contains`; a larger body is not read further. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -11,6 +11,10 @@ export const BODY_LIMIT = 1024 * 1024;
 /** One GET to make. */
 export interface HttpAttempt {
   url: URL;
+  /** The IP address to connect to (one the port poller saw accepting); `url` gives Host and TLS name. */
+  address: string;
+  /** A connection to `address` already open (the port poller's), used instead of a new one if still usable. */
+  socket?: net.Socket;
   headers: Record<string, string>;
   ranges: readonly StatusRange[];
   bodyContains: string | undefined;
@@ -53,13 +57,17 @@ export function requestOnce(attempt: HttpAttempt): Promise<AttemptResult> {
     const timer = setTimeout(() => finish({ ok: false, reason: `no answer within ${attempt.timeoutMs} ms` }), attempt.timeoutMs);
     const onAbort = () => finish({ ok: false, reason: 'aborted' });
     attempt.signal.addEventListener('abort', onAbort, { once: true });
-    const socket = openConnection(attempt.url);
-    let connected = false;
+    const given = attempt.socket && !attempt.socket.destroyed && attempt.socket.writable ? attempt.socket : undefined;
+    if (attempt.socket && !given) attempt.socket.destroy(); // a given socket is used or released
+    const socket = given ?? net.connect({ host: attempt.address, port: portOf(attempt.url) });
+    let connected = given !== undefined;
     socket.on('error', (error) => finish({ ok: false, refused: !connected, reason: error.message || 'connection failed' }));
-    socket.once('connect', () => {
-      connected = true;
-      if (!settled) request = sendRequest(attempt, socket, finish);
-    });
+    if (given) request = sendRequest(attempt, socket, finish);
+    else
+      socket.once('connect', () => {
+        connected = true;
+        if (!settled) request = sendRequest(attempt, socket, finish);
+      });
   });
 }
 

@@ -68,11 +68,47 @@ test('a request that outlives timeout_ms is dropped and the next attempt can suc
 });
 
 test('an accepted answer does not count while the process is not alive', async () => {
-  const { port, requests, open } = await serve((_request, response) => response.end('ok'));
+  const { port, open } = await serve((_request, response) => response.end('ok'));
+  let connections = 0;
+  server!.on('connection', () => (connections += 1));
   const { context, controller } = handContext({ port }, false);
   const waiting = httpStrategy.wait(context);
-  await eventually(() => requests() >= 3, 'several answered requests');
+  // The port accepts again and again, but with the process dead that is never enough.
+  await eventually(() => connections >= 3, 'several accepted connections');
   controller.abort(new Error('stopped'));
   await expect(waiting).rejects.toThrow('stopped');
   await eventually(async () => (await open()) === 0, 'no connection left');
+});
+
+test('a server that stops listening sends the wait back to the port poller; the next one on the port counts', async () => {
+  const first = await serve((_request, response) => {
+    response.statusCode = 503;
+    response.end('starting');
+  });
+  const reports: string[] = [];
+  const { context } = handContext({ port: first.port });
+  const waiting = httpStrategy.wait({ ...context, report: (detail) => reports.push(detail) });
+  await eventually(() => first.requests() >= 1, 'a 503 answered');
+  server!.closeAllConnections();
+  await new Promise((resolve) => server!.close(resolve));
+  await eventually(() => reports.at(-1) === 'nothing accepted connections on port ' + first.port + ' yet', 'back to polling the port');
+  let answered = 0;
+  server = createServer((_request, response) => {
+    answered += 1;
+    response.end('ok');
+  });
+  await new Promise<void>((resolve) => server!.listen(first.port, '127.0.0.1', resolve));
+  await waiting;
+  expect(answered).toBe(1);
+  expect(reports).toContain('status 503, expected 200-399');
+});
+
+test('the first GET rides on the connection the port poller opened: a fresh server sets up one connection', async () => {
+  const { port, requests } = await serve((_request, response) => response.end('ok'));
+  let connections = 0;
+  server!.on('connection', () => (connections += 1));
+  const { context } = handContext({ port });
+  await httpStrategy.wait(context);
+  expect(requests()).toBe(1);
+  expect(connections).toBe(1);
 });

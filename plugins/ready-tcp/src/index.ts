@@ -3,7 +3,7 @@ import { tcpStrategy } from './tcp-strategy.js';
 
 export { tcpStrategy, PROBE_TIMEOUT_MS } from './tcp-strategy.js';
 export { adaptiveInterval, intervalSchedule, FIRST_INTERVAL_MS, INTERVAL_SHARE, MAX_INTERVAL_MS } from './interval.js';
-export { pollPort, type PortPollerOptions } from './port-poller.js';
+export { pollPort, type PortFound, type PortPollerOptions } from './port-poller.js';
 export { acceptingNow } from './accepting-now.js';
 export { HostAddresses } from './host-addresses.js';
 export { tcpOptionsSchema, type TcpOptions } from './options.js';

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { PilotError } from '@pilot/core';
 import { AddressProber } from './address-prober.js';
 import type { ConnectOutcome } from './connect-once.js';
@@ -35,15 +36,24 @@ export interface PortPollerOptions {
    * round of attempts on every address, at most one extra round per pause.
    */
   hints?: (listener: () => void) => () => void;
+  /** Hand the accepted connection to the caller instead of closing it (see {@link PortFound}). */
+  keepConnection?: boolean;
+}
+
+/** Where the port accepted a connection that counts. */
+export interface PortFound {
+  address: string;
+  /** With `keepConnection`: that connection, open, now the caller's to use and close. */
+  socket?: Socket;
 }
 
 /**
  * Connects to every address of the target, one attempt per tick (at most one in flight per
  * address), until an attempt that counts succeeds while the process is alive; resolves with
- * that address. Rejects with the signal's reason on abort; the timer and every socket are
+ * that address (and connection, if asked to keep it). Rejects with the signal's reason on abort; the timer and every socket are
  * released either way.
  */
-export function pollPort(options: PortPollerOptions, signal: AbortSignal): Promise<string> {
+export function pollPort(options: PortPollerOptions, signal: AbortSignal): Promise<PortFound> {
   return new Promise((resolve, reject) => new PortPoller(options, signal, resolve, reject).start());
 }
 
@@ -68,7 +78,7 @@ class PortPoller {
   constructor(
     private readonly options: PortPollerOptions,
     private readonly signal: AbortSignal,
-    private readonly resolve: (address: string) => void,
+    private readonly resolve: (found: PortFound) => void,
     private readonly reject: (error: unknown) => void,
   ) {
     this.interval = intervalSchedule(options.intervalMs);
@@ -122,7 +132,9 @@ class PortPoller {
     if (outcome === 'closed') {
       this.seenClosed.add(address);
       if (retry) this.attempt(prober);
-    } else if (this.counts(address) && this.options.isAlive()) this.finish({ address });
+    } else if (this.counts(address) && this.options.isAlive()) {
+      this.finish({ found: { address, socket: this.options.keepConnection ? prober.takeConnection() : undefined } });
+    }
   }
 
   /** A connection counts unless someone else held the address before the spawn and still does. */
@@ -130,7 +142,7 @@ class PortPoller {
     return !this.options.heldBeforeSpawn.has(address) || this.seenClosed.has(address);
   }
 
-  private finish(outcome: { address: string } | { error: unknown }): void {
+  private finish(outcome: { found: PortFound } | { error: unknown }): void {
     if (this.finished) return;
     this.finished = true;
     clearTimeout(this.timer);
@@ -138,7 +150,7 @@ class PortPoller {
     this.signal.removeEventListener('abort', this.onAbort);
     for (const prober of this.probers.values()) prober.dispose();
     this.probers.clear();
-    if ('address' in outcome) this.resolve(outcome.address);
+    if ('found' in outcome) this.resolve(outcome.found);
     else this.reject(outcome.error);
   }
 }

@@ -58,3 +58,29 @@ test('a cancelled attempt never reports, and dispose releases the socket', async
   expect(prober.idle).toBe(false);
   await eventually(() => clientSockets() <= before, 'probe socket closed', 5_000);
 });
+
+test('an accepted connection can be taken from the outcome callback; it stays open for its new owner', async () => {
+  const port = await freePort();
+  const server = await listen('127.0.0.1', port);
+  const received: Buffer[] = [];
+  server.removeAllListeners('connection');
+  server.on('connection', (socket) => socket.on('data', (chunk) => received.push(chunk)));
+  const prober = new AddressProber('127.0.0.1', port);
+  try {
+    expect(() => prober.takeConnection()).toThrow('no accepted connection to 127.0.0.1 to take');
+    const socket = await new Promise<import('node:net').Socket>((resolve) =>
+      prober.attempt((outcome) => {
+        expect(outcome).toBe('open');
+        resolve(prober.takeConnection());
+      }),
+    );
+    expect(prober.idle).toBe(false);
+    prober.dispose(); // must not close the taken socket
+    socket.write('hello');
+    await eventually(() => Buffer.concat(received).toString() === 'hello', 'the server got the bytes');
+    socket.destroy();
+  } finally {
+    prober.dispose();
+    await close(server);
+  }
+});

@@ -126,7 +126,7 @@ test('with the adaptive pause (no intervalMs) a server is found, and the address
   const controller = new AbortController();
   const polling = pollPort({ port, addresses: new HostAddresses(undefined), heldBeforeSpawn: new Set(), isAlive: () => true }, controller.signal);
   servers.push(await listen('::1', port));
-  await expect(polling).resolves.toBe('::1');
+  await expect(polling).resolves.toEqual({ address: '::1', socket: undefined });
 });
 
 /** Hints the test gives by hand, as the process's printed lines would. */
@@ -161,7 +161,7 @@ test('a hint (a printed line) triggers a round at once, however long the pause',
   const polling = pollPort({ port, addresses: new HostAddresses('127.0.0.1'), intervalMs: 600_000, heldBeforeSpawn: new Set(), isAlive: () => true, hints: source.hints }, controller.signal);
   servers.push(await listen('127.0.0.1', port));
   source.hint();
-  await expect(polling).resolves.toBe('127.0.0.1');
+  await expect(polling).resolves.toEqual({ address: '127.0.0.1', socket: undefined });
   expect(source.listeners()).toBe(0);
 });
 
