@@ -61,7 +61,7 @@ export const httpOptionsSchema = z
     timeout_ms: milliseconds('the per-request timeout', 1).default(1000),
     /**
      * Pause between rounds of connection attempts, and between the end of one request and the
-     * next. Unset: 8 ms, growing after 0.8 s to 1% of the time waited, at most 100 ms.
+     * next. Unset: 10 ms, growing after 1 s to 1% of the time waited, at most 100 ms.
      */
     interval_ms: milliseconds('the pause between attempts', 0).optional(),
   })

@@ -23,7 +23,7 @@ export const tcpOptionsSchema = z.strictObject({
     .optional()
     .describe('host to connect to; default: localhost (127.0.0.1 and ::1)'),
   /**
-   * Milliseconds between connection attempts. Unset: 8 ms at first, growing after 0.8 s to 1% of
+   * Milliseconds between connection attempts. Unset: 10 ms at first, growing after 1 s to 1% of
    * the time waited so far, at most 100 ms (see `adaptiveInterval`).
    */
   interval_ms: z
@@ -32,7 +32,7 @@ export const tcpOptionsSchema = z.strictObject({
     .min(1, { error: INTERVAL })
     .max(1000, { error: INTERVAL })
     .optional()
-    .describe('milliseconds between connection attempts; default: 8, growing to 1% of the time waited (at most 100) after 0.8 s'),
+    .describe('milliseconds between connection attempts; default: 10, growing to 1% of the time waited (at most 100) after 1 s'),
 });
 
 /** Validated options of the `tcp` strategy. */

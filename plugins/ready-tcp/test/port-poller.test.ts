@@ -116,7 +116,8 @@ const resolvable = await lookup(hostname()).then(
 test('without interval_ms the pause starts short and grows to 1% of the wait, capped', () => {
   expect(adaptiveInterval(0)).toBe(FIRST_INTERVAL_MS);
   expect(adaptiveInterval(400)).toBe(FIRST_INTERVAL_MS);
-  expect(adaptiveInterval(1_000)).toBe(10);
+  expect(adaptiveInterval(1_000)).toBe(FIRST_INTERVAL_MS);
+  expect(adaptiveInterval(2_000)).toBe(20);
   expect(adaptiveInterval(5_000)).toBe(50);
   expect(adaptiveInterval(60_000)).toBe(MAX_INTERVAL_MS);
 });
