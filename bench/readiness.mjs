@@ -279,7 +279,7 @@ export function headline(r) {
     if (m.cpuPercent > cpuMax) [cpuMax, cpuWorst] = [m.cpuPercent, name];
     rows.push([
       `readiness ${name}: detection latency`,
-      `${fmt(m.latency.median, 2)} ms median, p95 ${fmt(m.latency.p95, 2)} ms ${methods.poll100 ? ` (100 ms poll: ${fmt(methods.poll100.latency.median, 1)} ms)` : ''}`,
+      `${fmt(m.latency.median, 2)} ms median, p95 ${fmt(m.latency.p95, 2)} ms${methods.poll100 ? ` (100 ms poll: ${fmt(methods.poll100.latency.median, 1)} ms)` : ''}`,
       `<= ${targets[name]} ms median`,
       m.latency.median <= targets[name],
     ]);
