@@ -37,11 +37,14 @@ type Finish = (result: AttemptResult) => void;
 /**
  * GET `url` once. Settles (never rejects) when the status and body are judged, on any error,
  * after `timeoutMs`, or when `signal` aborts; its socket is destroyed then, so nothing is kept
- * alive. The TCP connection is made first and the request sent over it: while the server is
- * not listening, an attempt costs one refused connect and no HTTP machinery.
+ * alive, and so is a given `socket` that could not be used. The TCP connection is made first
+ * (or the given one used) and the request sent over it.
  */
 export function requestOnce(attempt: HttpAttempt): Promise<AttemptResult> {
-  if (attempt.signal.aborted) return Promise.resolve({ ok: false, reason: 'aborted' });
+  if (attempt.signal.aborted) {
+    attempt.socket?.destroy();
+    return Promise.resolve({ ok: false, reason: 'aborted' });
+  }
   return new Promise((resolve) => {
     let settled = false;
     let request: http.ClientRequest | undefined;

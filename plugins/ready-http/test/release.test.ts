@@ -112,3 +112,23 @@ test('the first GET rides on the connection the port poller opened: a fresh serv
   expect(requests()).toBe(1);
   expect(connections).toBe(1);
 });
+
+test('a wait aborted right after the port accepted releases the connection the poller handed over', async () => {
+  const { port, requests, open } = await serve((_request, response) => response.end('ok'));
+  let connections = 0;
+  server!.on('connection', () => (connections += 1));
+  const { context, controller } = handContext({ port });
+  const reason = new Error('stopped at once');
+  // The poller asks whether the process is alive when the port accepted; the abort lands in the
+  // microtask after that, between the poller handing its connection over and the first request.
+  const waiting = httpStrategy.wait({
+    ...context,
+    isAlive: () => {
+      queueMicrotask(() => controller.abort(reason));
+      return true;
+    },
+  });
+  await expect(waiting).rejects.toBe(reason);
+  await eventually(async () => connections === 1 && (await open()) === 0, 'the handed-over connection closed');
+  expect(requests()).toBe(0);
+});
