@@ -57,7 +57,10 @@ export const httpStrategy: ReadinessStrategy<HttpOptions> = {
     const port = portOf(url);
     const addresses = new HostAddresses(hostOf(url));
     const interval = intervalSchedule(options.interval_ms);
-    const startedAt = Date.now();
+    const waitStartedAt = Date.now();
+    // Shared by every poller of this wait, and fed by refused GETs too: once an address held by
+    // a stranger before the spawn has refused, it counts from then on.
+    const seenRefusing = new Set<string>();
     for (;;) {
       context.report(`nothing accepted connections on port ${port} yet`);
       const found = await pollPort(
@@ -65,14 +68,17 @@ export const httpStrategy: ReadinessStrategy<HttpOptions> = {
           port,
           addresses,
           intervalMs: options.interval_ms,
+          waitStartedAt,
           heldBeforeSpawn: heldBeforeSpawn.get(signal) ?? new Set(),
+          seenRefusing,
           isAlive: () => context.isAlive(),
           hints: (listener) => context.onLine(listener),
           keepConnection: true,
         },
         signal,
       );
-      if (await answersUntilRefused(context, url, found, () => interval(Date.now() - startedAt))) return;
+      if (await answersUntilRefused(context, url, found, () => interval(Date.now() - waitStartedAt))) return;
+      seenRefusing.add(found.address);
     }
   },
 };

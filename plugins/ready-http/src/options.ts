@@ -63,7 +63,7 @@ export const httpOptionsSchema = z
      * Pause between rounds of connection attempts, and between the end of one request and the
      * next. Unset: 10 ms, growing after 1 s to 1% of the time waited, at most 100 ms.
      */
-    interval_ms: milliseconds('the pause between attempts', 0).optional(),
+    interval_ms: milliseconds('the pause between attempts', 1).optional(),
   })
   .superRefine(
     (options, context) => {

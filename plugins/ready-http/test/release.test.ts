@@ -132,3 +132,21 @@ test('a wait aborted right after the port accepted releases the connection the p
   await eventually(async () => connections === 1 && (await open()) === 0, 'the handed-over connection closed');
   expect(requests()).toBe(0);
 });
+
+test('a 200 does not count when the process died between the port accepting and the answer', async () => {
+  const { port, requests } = await serve((_request, response) => response.end('ok'));
+  const { context, controller } = handContext({ port });
+  let checks = 0;
+  // Alive when the poller finds the port open, dead from then on.
+  const waiting = httpStrategy.wait({ ...context, isAlive: () => checks++ === 0 });
+  await eventually(() => requests() >= 2, 'answered GETs that do not count');
+  const reason = new Error('stopped');
+  controller.abort(reason);
+  await expect(waiting).rejects.toBe(reason);
+});
+
+test('interval_ms must be at least 1: it also paces the port poller', () => {
+  const result = httpOptionsSchema.safeParse({ port: 8080, interval_ms: 0 });
+  expect(result.success).toBe(false);
+  expect(result.error?.issues[0]?.message).toBe('expected the pause between attempts in milliseconds (an integer >= 1)');
+});

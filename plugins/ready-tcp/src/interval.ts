@@ -14,9 +14,9 @@ export const MAX_INTERVAL_MS = 100;
  * socket machinery, which runs unoptimised at this rate, plus the syscalls), so the pause trades
  * detection delay against CPU. Every 10 ms is about 5 ms of delay for a server that prints
  * nothing, at about 9% of a core; servers that print a line when they listen are found through
- * that line (see `hints` in `pollPort`) within about 2 ms whatever the pause. A process that
- * takes seconds to start does not need a 10 ms pause, so after 1 s the pause grows with the
- * wait: detection stays within about 1% of the time the process took to start (20 ms at 2 s,
+ * that line (see `hints` in `pollPort`), usually within 2 ms and at most 10 ms after it. A
+ * process that takes seconds to start does not need a 10 ms pause, so after 1 s the pause grows
+ * with the wait: detection stays within about 1% of the time the process took to start (20 ms at 2 s,
  * 100 ms from 10 s on) and the cost of a long wait falls to about 1% of a core.
  */
 export function adaptiveInterval(elapsedMs: number): number {

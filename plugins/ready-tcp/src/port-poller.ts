@@ -3,7 +3,7 @@ import { PilotError } from '@pilot/core';
 import { AddressProber } from './address-prober.js';
 import type { ConnectOutcome } from './connect-once.js';
 import type { HostAddresses } from './host-addresses.js';
-import { intervalSchedule } from './interval.js';
+import { FIRST_INTERVAL_MS, intervalSchedule } from './interval.js';
 
 /** An attempt that neither connects nor fails within this time (a silent remote host) is dropped. */
 export const CONNECT_TIMEOUT_MS = 1_000;
@@ -17,23 +17,37 @@ export const CONNECT_TIMEOUT_MS = 1_000;
  */
 export const SECONDARY_EVERY = 4;
 
+/**
+ * Rounds triggered by hints are at least this far apart (or the pause, if shorter). A hint that
+ * comes sooner is not dropped: it gets a round when the spacing is up, since the line that
+ * matters ("listening on ...") often follows other start-up lines within milliseconds.
+ */
+export const HINT_SPACING_MS = FIRST_INTERVAL_MS;
+
 /** What the poller probes and what counts. */
 export interface PortPollerOptions {
   port: number;
   addresses: HostAddresses;
-  /** Milliseconds between attempts; unset: {@link adaptiveInterval}. */
+  /** Milliseconds between rounds; unset: the adaptive pause (`adaptiveInterval`). */
   intervalMs?: number;
+  /** When the wait began (`Date.now()`), for the adaptive pause; default: when this poller started. */
+  waitStartedAt?: number;
   /**
    * Addresses that already accepted connections before the spawn: someone else holds the port
    * there, so a connection proves nothing until that address has been seen refusing.
    */
   heldBeforeSpawn: ReadonlySet<string>;
+  /**
+   * Addresses seen refusing since the spawn. Pass the same set to every poller of one wait (and
+   * add refusals seen elsewhere) so that a refusal counts across pollers; default: a new set.
+   */
+  seenRefusing?: Set<string>;
   /** Readiness also needs the process alive: a port held by another process is not ours. */
   isAlive: () => boolean;
   /**
    * Subscribes to hints that the port may have just opened (the process printed a line: servers
-   * announce that they listen); returns the unsubscribe function. Each hint triggers an extra
-   * round of attempts on every address, at most one extra round per pause.
+   * announce that they listen); returns the unsubscribe function. A hint triggers a round of
+   * attempts on every address at once, hinted rounds at least {@link HINT_SPACING_MS} apart.
    */
   hints?: (listener: () => void) => () => void;
   /** Hand the accepted connection to the caller instead of closing it (see {@link PortFound}). */
@@ -48,10 +62,11 @@ export interface PortFound {
 }
 
 /**
- * Connects to every address of the target, one attempt per tick (at most one in flight per
- * address), until an attempt that counts succeeds while the process is alive; resolves with
- * that address (and connection, if asked to keep it). Rejects with the signal's reason on abort; the timer and every socket are
- * released either way.
+ * Connects to every address of the target, one round per pause (at most one attempt in flight
+ * per address), until an attempt that counts succeeds while the process is alive; resolves with
+ * that address (and its connection, if asked to keep it). Rejects with the signal's reason on
+ * abort, or with an error thrown by `isAlive`; the timer, every socket and the hint subscription
+ * are released either way.
  */
 export function pollPort(options: PortPollerOptions, signal: AbortSignal): Promise<PortFound> {
   return new Promise((resolve, reject) => new PortPoller(options, signal, resolve, reject).start());
@@ -60,17 +75,19 @@ export function pollPort(options: PortPollerOptions, signal: AbortSignal): Promi
 class PortPoller {
   /** One reusable socket per address, so at most one attempt per address is in flight. */
   private readonly probers = new Map<string, AddressProber>();
-  private readonly seenClosed = new Set<string>();
+  private readonly seenRefusing: Set<string>;
   /**
    * Addresses whose attempt was in flight when a hint came: that attempt may have started just
    * before the server listened, so a refusal is followed by one more attempt at once.
    */
   private readonly retryAfterRefusal = new Set<string>();
   private readonly interval: (elapsedMs: number) => number;
-  private readonly startedAt = Date.now();
+  private readonly waitStartedAt: number;
   private timer: NodeJS.Timeout | undefined;
+  /** When the scheduled round is due (`Date.now()` based). */
+  private nextRoundAt = Number.POSITIVE_INFINITY;
   private ticks = 0;
-  private lastHintAt = Number.NEGATIVE_INFINITY;
+  private lastHintedRoundAt = Number.NEGATIVE_INFINITY;
   private unsubscribeHints: (() => void) | undefined;
   private finished = false;
   private readonly onAbort = () => this.finish({ error: this.signal.reason ?? new PilotError('PILOT_STOPPED', 'readiness wait aborted') });
@@ -82,27 +99,49 @@ class PortPoller {
     private readonly reject: (error: unknown) => void,
   ) {
     this.interval = intervalSchedule(options.intervalMs);
+    this.waitStartedAt = options.waitStartedAt ?? Date.now();
+    this.seenRefusing = options.seenRefusing ?? new Set();
   }
 
   start(): void {
     if (this.signal.aborted) return this.onAbort();
     this.signal.addEventListener('abort', this.onAbort, { once: true });
-    this.unsubscribeHints = this.options.hints?.(() => this.hinted());
-    this.tick();
+    try {
+      this.unsubscribeHints = this.options.hints?.(() => this.hinted());
+      this.round(false);
+    } catch (error) {
+      this.finish({ error });
+    }
+  }
+
+  private pause(now: number): number {
+    return this.interval(now - this.waitStartedAt);
   }
 
   private hinted(): void {
+    if (this.finished) return;
     const now = Date.now();
-    // At most one extra round per pause: a chatty process must not multiply the cost.
-    if (this.finished || now - this.lastHintAt < this.interval(now - this.startedAt)) return;
-    this.lastHintAt = now;
-    clearTimeout(this.timer);
-    this.tick(true);
+    const spacedAt = this.lastHintedRoundAt + Math.min(HINT_SPACING_MS, this.pause(now));
+    if (now >= spacedAt) return this.hintedRound();
+    // Too soon after the last hinted round: one round as soon as the spacing is up.
+    if (this.nextRoundAt > spacedAt) this.schedule(spacedAt - now, true);
   }
 
-  private tick(everyAddress = false): void {
+  private hintedRound(): void {
+    this.lastHintedRoundAt = Date.now();
+    this.round(true);
+  }
+
+  private schedule(delayMs: number, hinted: boolean): void {
+    clearTimeout(this.timer);
+    this.nextRoundAt = Date.now() + delayMs;
+    this.timer = setTimeout(() => (hinted ? this.hintedRound() : this.round(false)), delayMs);
+  }
+
+  /** One attempt on the first address, and on every address on every Nth round or when hinted. */
+  private round(hinted: boolean): void {
     const now = Date.now();
-    const secondaryTurn = this.ticks++ % SECONDARY_EVERY === 0 || everyAddress;
+    const everyAddress = this.ticks++ % SECONDARY_EVERY === 0 || hinted;
     const addresses = this.options.addresses.current();
     for (const [address, prober] of this.probers) {
       if (!addresses.includes(address)) {
@@ -111,26 +150,33 @@ class PortPoller {
       }
     }
     for (const [index, address] of addresses.entries()) {
-      if (index > 0 && !secondaryTurn) continue;
+      if (index > 0 && !everyAddress) continue;
       let prober = this.probers.get(address);
       if (!prober) this.probers.set(address, (prober = new AddressProber(address, this.options.port)));
-      // A hung attempt is dropped; its socket is free again from the next tick on.
+      // A hung attempt is dropped; its socket connects again once closed.
       if (prober.startedAt !== undefined && now - prober.startedAt >= CONNECT_TIMEOUT_MS) prober.cancel();
       if (prober.idle) this.attempt(prober);
-      else if (everyAddress) this.retryAfterRefusal.add(address);
+      else if (hinted) this.retryAfterRefusal.add(address);
     }
-    if (!this.finished) this.timer = setTimeout(() => this.tick(), this.interval(now - this.startedAt));
+    if (!this.finished) this.schedule(this.pause(now), false);
   }
 
   private attempt(prober: AddressProber): void {
-    prober.attempt((outcome) => this.onOutcome(prober, outcome));
+    prober.attempt((outcome) => {
+      // Called from a socket event: whatever throws here must end the wait, not reach the host.
+      try {
+        this.onOutcome(prober, outcome);
+      } catch (error) {
+        this.finish({ error });
+      }
+    });
   }
 
   private onOutcome(prober: AddressProber, outcome: ConnectOutcome): void {
     const { address } = prober;
     const retry = this.retryAfterRefusal.delete(address);
     if (outcome === 'closed') {
-      this.seenClosed.add(address);
+      this.seenRefusing.add(address);
       if (retry) this.attempt(prober);
     } else if (this.counts(address) && this.options.isAlive()) {
       this.finish({ found: { address, socket: this.options.keepConnection ? prober.takeConnection() : undefined } });
@@ -139,7 +185,7 @@ class PortPoller {
 
   /** A connection counts unless someone else held the address before the spawn and still does. */
   private counts(address: string): boolean {
-    return !this.options.heldBeforeSpawn.has(address) || this.seenClosed.has(address);
+    return !this.options.heldBeforeSpawn.has(address) || this.seenRefusing.has(address);
   }
 
   private finish(outcome: { found: PortFound } | { error: unknown }): void {

@@ -84,3 +84,23 @@ test('an accepted connection can be taken from the outcome callback; it stays op
     await close(server);
   }
 });
+
+test('a taken connection reset before its new owner listens for errors does not crash the process', async () => {
+  const port = await freePort();
+  const server = await listen('127.0.0.1', port);
+  server.removeAllListeners('connection');
+  const accepted: import('node:net').Socket[] = [];
+  server.on('connection', (socket) => accepted.push(socket));
+  const prober = new AddressProber('127.0.0.1', port);
+  try {
+    const socket = await new Promise<import('node:net').Socket>((resolve) => prober.attempt(() => resolve(prober.takeConnection())));
+    await eventually(() => accepted.length === 1, 'the server accepted');
+    accepted[0]!.resetAndDestroy();
+    // Without a listener of its own the socket would emit an unhandled 'error' (ECONNRESET).
+    await eventually(() => socket.destroyed, 'the reset reached the client');
+    expect((socket.errored as NodeJS.ErrnoException | null)?.code).toBe('ECONNRESET');
+  } finally {
+    prober.dispose();
+    await close(server);
+  }
+});

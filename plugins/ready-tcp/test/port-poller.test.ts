@@ -9,9 +9,19 @@ import { pollPort } from '../src/port-poller.js';
 import { clientSockets, close, freePort, listen } from './ports.js';
 
 const servers: Server[] = [];
+const controllers: AbortController[] = [];
 afterEach(async () => {
+  // A failed test must not leave a poller (and its long timer) running.
+  for (const controller of controllers.splice(0)) controller.abort(new Error('test over'));
   await Promise.all(servers.splice(0).map(close));
 });
+
+/** An AbortController that is aborted after the test, whatever its outcome. */
+function abortLater(): AbortController {
+  const controller = new AbortController();
+  controllers.push(controller);
+  return controller;
+}
 
 function connections(server: Server): () => number {
   let count = 0;
@@ -35,7 +45,7 @@ test('an address held before the spawn counts only after it was seen refusing, t
   const v4Connections = connections(v4);
   const v6Connections = connections(v6);
   let aliveChecks = 0;
-  const controller = new AbortController();
+  const controller = abortLater();
   const polling = pollPort(
     {
       port,
@@ -53,7 +63,7 @@ test('an address held before the spawn counts only after it was seen refusing, t
   await eventually(() => v4Connections() >= 2 && v6Connections() >= 2, 'probes reached both servers');
   expect(aliveChecks).toBe(0);
   await close(v4);
-  // Every tick probes both addresses: two more ::1 connections mean a 127.0.0.1 probe was refused in between.
+  // ::1 is probed on every 4th round and 127.0.0.1 on every round: two more ::1 connections mean a 127.0.0.1 probe was refused in between.
   const seen = v6Connections();
   await eventually(() => v6Connections() >= seen + 2, 'two more probe rounds');
   expect(aliveChecks).toBe(0);
@@ -65,7 +75,7 @@ test('an address held before the spawn counts only after it was seen refusing, t
 test('a connection while the process is dead does not count', async () => {
   const port = await freePort();
   servers.push(await listen('127.0.0.1', port));
-  const controller = new AbortController();
+  const controller = abortLater();
   let alive = false;
   let checks = 0;
   const polling = pollPort(
@@ -88,7 +98,7 @@ test('a connection while the process is dead does not count', async () => {
 
 test('abort rejects with the signal reason and closes the sockets in flight', async () => {
   const before = clientSockets();
-  const controller = new AbortController();
+  const controller = abortLater();
   const polling = pollPort(
     { port: await freePort(), addresses: new HostAddresses(undefined), intervalMs: 2, heldBeforeSpawn: new Set(), isAlive: () => true },
     controller.signal,
@@ -107,7 +117,7 @@ const resolvable = await lookup(hostname()).then(
 (resolvable ? test : test.skip)('a DNS name is resolved once and its addresses are probed', async () => {
   const port = await freePort();
   servers.push(await listen('::', port));
-  const controller = new AbortController();
+  const controller = abortLater();
   const addresses = new HostAddresses(hostname());
   expect((await addresses.resolved()).length).toBeGreaterThan(0);
   await pollPort({ port, addresses, intervalMs: 2, heldBeforeSpawn: new Set(), isAlive: () => true }, controller.signal);
@@ -124,7 +134,7 @@ test('without interval_ms the pause starts short and grows to 1% of the wait, ca
 
 test('with the adaptive pause (no intervalMs) a server is found, and the address that accepted is returned', async () => {
   const port = await freePort();
-  const controller = new AbortController();
+  const controller = abortLater();
   const polling = pollPort({ port, addresses: new HostAddresses(undefined), heldBeforeSpawn: new Set(), isAlive: () => true }, controller.signal);
   servers.push(await listen('::1', port));
   await expect(polling).resolves.toEqual({ address: '::1', socket: undefined });
@@ -157,7 +167,7 @@ class CountingAddresses extends HostAddresses {
 test('a hint (a printed line) triggers a round at once, however long the pause', async () => {
   const port = await freePort();
   const source = hintSource();
-  const controller = new AbortController();
+  const controller = abortLater();
   // With a 10-minute pause only the hint can find the server within the test's time.
   const polling = pollPort({ port, addresses: new HostAddresses('127.0.0.1'), intervalMs: 600_000, heldBeforeSpawn: new Set(), isAlive: () => true, hints: source.hints }, controller.signal);
   servers.push(await listen('127.0.0.1', port));
@@ -166,15 +176,79 @@ test('a hint (a printed line) triggers a round at once, however long the pause',
   expect(source.listeners()).toBe(0);
 });
 
-test('hints add at most one round per pause, so a chatty process does not multiply the cost', async () => {
+test('a hint reaching an idle prober starts an attempt at once', async () => {
+  const port = await freePort();
+  servers.push(await listen('127.0.0.1', port));
+  const source = hintSource();
+  const controller = abortLater();
+  let alive = false;
+  let aliveChecks = 0;
+  const polling = pollPort(
+    {
+      port,
+      addresses: new HostAddresses('127.0.0.1'),
+      intervalMs: 600_000,
+      heldBeforeSpawn: new Set(),
+      isAlive: () => {
+        aliveChecks += 1;
+        return alive;
+      },
+      hints: source.hints,
+    },
+    controller.signal,
+  );
+  // The first round's connection is accepted but the process is "dead": no attempt is in flight after it.
+  await eventually(() => aliveChecks === 1, 'the first round judged');
+  alive = true;
+  source.hint();
+  await expect(polling).resolves.toEqual({ address: '127.0.0.1', socket: undefined });
+  expect(aliveChecks).toBe(2);
+});
+
+test('hints close together give one round now and one when the spacing is up, never one per line', async () => {
   const source = hintSource();
   const addresses = new CountingAddresses(undefined);
-  const controller = new AbortController();
+  const controller = abortLater();
   const polling = pollPort({ port: await freePort(), addresses, intervalMs: 600_000, heldBeforeSpawn: new Set(), isAlive: () => true, hints: source.hints }, controller.signal);
   expect(addresses.rounds).toBe(1);
   for (let line = 0; line < 5; line += 1) source.hint();
   expect(addresses.rounds).toBe(2);
+  // The later lines are not dropped: the last of them may be "listening on ...".
+  await eventually(() => addresses.rounds >= 3, 'the deferred round');
+  expect(addresses.rounds).toBe(3);
   controller.abort(new Error('done'));
   await expect(polling).rejects.toThrow('done');
   expect(source.listeners()).toBe(0);
+});
+
+test('an error thrown by isAlive rejects the wait instead of reaching the process', async () => {
+  const port = await freePort();
+  servers.push(await listen('127.0.0.1', port));
+  const controller = abortLater();
+  const failure = new Error('isAlive failed');
+  const polling = pollPort(
+    {
+      port,
+      addresses: new HostAddresses('127.0.0.1'),
+      intervalMs: 2,
+      heldBeforeSpawn: new Set(),
+      isAlive: () => {
+        throw failure;
+      },
+    },
+    controller.signal,
+  );
+  await expect(polling).rejects.toBe(failure);
+});
+
+test('a refusal recorded in a shared seenRefusing set counts for a later poller of the same wait', async () => {
+  const port = await freePort();
+  servers.push(await listen('127.0.0.1', port));
+  const controller = abortLater();
+  // 127.0.0.1 was held before the spawn, but an earlier poller (or a refused GET) saw it refuse since.
+  const found = await pollPort(
+    { port, addresses: new HostAddresses('127.0.0.1'), intervalMs: 2, heldBeforeSpawn: new Set(['127.0.0.1']), seenRefusing: new Set(['127.0.0.1']), isAlive: () => true },
+    controller.signal,
+  );
+  expect(found.address).toBe('127.0.0.1');
 });
