@@ -23,6 +23,19 @@ function abortLater(): AbortController {
   return controller;
 }
 
+/** A process the test declares dead or alive, counting how often the poller asks. */
+function processLife(): { alive: boolean; checks: number; isAlive: () => boolean } {
+  const life = {
+    alive: false,
+    checks: 0,
+    isAlive: () => {
+      life.checks += 1;
+      return life.alive;
+    },
+  };
+  return life;
+}
+
 function connections(server: Server): () => number {
   let count = 0;
   server.on('connection', () => (count += 1));
@@ -76,23 +89,10 @@ test('a connection while the process is dead does not count', async () => {
   const port = await freePort();
   servers.push(await listen('127.0.0.1', port));
   const controller = abortLater();
-  let alive = false;
-  let checks = 0;
-  const polling = pollPort(
-    {
-      port,
-      addresses: new HostAddresses('127.0.0.1'),
-      intervalMs: 2,
-      heldBeforeSpawn: new Set(),
-      isAlive: () => {
-        checks += 1;
-        return alive;
-      },
-    },
-    controller.signal,
-  );
-  await eventually(() => checks >= 2, 'two accepted probes while dead');
-  alive = true;
+  const life = processLife();
+  const polling = pollPort({ port, addresses: new HostAddresses('127.0.0.1'), intervalMs: 2, heldBeforeSpawn: new Set(), isAlive: life.isAlive }, controller.signal);
+  await eventually(() => life.checks >= 2, 'two accepted probes while dead');
+  life.alive = true;
   await polling;
 });
 
@@ -181,28 +181,17 @@ test('a hint reaching an idle prober starts an attempt at once', async () => {
   servers.push(await listen('127.0.0.1', port));
   const source = hintSource();
   const controller = abortLater();
-  let alive = false;
-  let aliveChecks = 0;
+  const life = processLife();
   const polling = pollPort(
-    {
-      port,
-      addresses: new HostAddresses('127.0.0.1'),
-      intervalMs: 600_000,
-      heldBeforeSpawn: new Set(),
-      isAlive: () => {
-        aliveChecks += 1;
-        return alive;
-      },
-      hints: source.hints,
-    },
+    { port, addresses: new HostAddresses('127.0.0.1'), intervalMs: 600_000, heldBeforeSpawn: new Set(), isAlive: life.isAlive, hints: source.hints },
     controller.signal,
   );
   // The first round's connection is accepted but the process is "dead": no attempt is in flight after it.
-  await eventually(() => aliveChecks === 1, 'the first round judged');
-  alive = true;
+  await eventually(() => life.checks === 1, 'the first round judged');
+  life.alive = true;
   source.hint();
   await expect(polling).resolves.toEqual({ address: '127.0.0.1', socket: undefined });
-  expect(aliveChecks).toBe(2);
+  expect(life.checks).toBe(2);
 });
 
 test('hints close together give one round now and one when the spacing is up, never one per line', async () => {
