@@ -17,7 +17,7 @@ export const MAX_INTERVAL_MS = 100;
  * that line (see `hints` in `pollPort`), usually within 2 ms and at most 10 ms after it. A
  * process that takes seconds to start does not need a 10 ms pause, so after 1 s the pause grows
  * with the wait: detection stays within about 1% of the time the process took to start (20 ms at 2 s,
- * 100 ms from 10 s on) and the cost of a long wait falls to about 1% of a core.
+ * 100 ms from 10 s on) and a long wait costs little (a 20 s wait: 2.4% of a core in all).
  */
 export function adaptiveInterval(elapsedMs: number): number {
   return Math.min(MAX_INTERVAL_MS, Math.max(FIRST_INTERVAL_MS, Math.round(elapsedMs * INTERVAL_SHARE)));
