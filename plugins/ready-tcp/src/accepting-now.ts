@@ -1,21 +1,21 @@
-import { connectOnce } from './connect-once.js';
+import { AddressProber } from './address-prober.js';
 import type { HostAddresses } from './host-addresses.js';
 
 /**
  * The addresses of `addresses` where something accepts connections on `port` right now. One
  * timer bounds the whole probe (DNS lookup included); addresses still silent at `timeoutMs`
- * count as not accepting.
+ * count as not accepting. Every connection is closed before the promise resolves.
  */
 export function acceptingNow(addresses: HostAddresses, port: number, timeoutMs: number): Promise<ReadonlySet<string>> {
   return new Promise((resolve) => {
     const accepting = new Set<string>();
-    const cancels: (() => void)[] = [];
+    const probers: AddressProber[] = [];
     let finished = false;
     const finish = () => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
-      for (const cancel of cancels) cancel();
+      for (const prober of probers) prober.dispose();
       resolve(accepting);
     };
     const timer = setTimeout(finish, timeoutMs);
@@ -24,12 +24,12 @@ export function acceptingNow(addresses: HostAddresses, port: number, timeoutMs: 
       let left = list.length;
       if (left === 0) return finish();
       for (const address of list) {
-        cancels.push(
-          connectOnce(address, port, (outcome) => {
-            if (outcome === 'open') accepting.add(address);
-            if (--left === 0) finish();
-          }),
-        );
+        const prober = new AddressProber(address, port);
+        probers.push(prober);
+        prober.attempt((outcome) => {
+          if (outcome === 'open') accepting.add(address);
+          if (--left === 0) finish();
+        });
       }
     });
   });

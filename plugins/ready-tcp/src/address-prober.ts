@@ -1,5 +1,8 @@
 import { Socket } from 'node:net';
-import { isSelfConnection, type ConnectOutcome } from './connect-once.js';
+import { isSelfConnection } from './self-connection.js';
+
+/** `open`: a connection was accepted; `closed`: refused, unreachable, reset or a self-connection. */
+export type ConnectOutcome = 'open' | 'closed';
 
 /**
  * Connection attempts to one address and port, made one after another with a single `Socket`.

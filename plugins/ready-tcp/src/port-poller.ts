@@ -1,7 +1,6 @@
 import type { Socket } from 'node:net';
 import { PilotError } from '@pilot/core';
-import { AddressProber } from './address-prober.js';
-import type { ConnectOutcome } from './connect-once.js';
+import { AddressProber, type ConnectOutcome } from './address-prober.js';
 import type { HostAddresses } from './host-addresses.js';
 import { FIRST_INTERVAL_MS, intervalSchedule } from './interval.js';
 

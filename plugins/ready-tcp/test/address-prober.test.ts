@@ -1,6 +1,5 @@
 import { expect, test } from '@jest/globals';
-import { AddressProber } from '../src/address-prober.js';
-import type { ConnectOutcome } from '../src/connect-once.js';
+import { AddressProber, type ConnectOutcome } from '../src/address-prober.js';
 import { eventually } from '../../../core/test/support/index.js';
 import { clientSockets, close, freePort, listen } from './ports.js';
 

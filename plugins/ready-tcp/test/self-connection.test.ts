@@ -1,6 +1,6 @@
 import { expect, test } from '@jest/globals';
 import { connect, type Socket, type TcpNetConnectOpts } from 'node:net';
-import { isSelfConnection } from '../src/connect-once.js';
+import { isSelfConnection } from '../src/self-connection.js';
 import { close, freePort, listen } from './ports.js';
 
 function connected(options: TcpNetConnectOpts): Promise<Socket> {
