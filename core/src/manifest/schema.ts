@@ -48,6 +48,10 @@ export const processSchema = z.strictObject({
   shell: z.boolean().default(false).describe('run `path args...` through /bin/sh -c'),
   timeout: seconds('timeout').default(5).describe('seconds between the stop signal and SIGKILL'),
   stop_signal: signalName.default('SIGTERM'),
+  kill_mode: z
+    .enum(['control-group', 'mixed', 'process'])
+    .default('control-group')
+    .describe('who gets stop_signal (systemd KillMode): control-group = every process of the tree; mixed = the main process only, the rest SIGKILL once it exited or at the timeout; process = the main process only (see docs/manifest.md). Nothing of the tree outlives a stop in any mode.'),
   shutdown_strategy: z.enum(['restart', 'do_not_restart', 'shutdown_everything']).default('restart'),
   restart_backoff: restartBackoffSchema.prefault({}),
   max_restarts: z.number().int().nonnegative().nullable().default(null).describe('restarts in a row before the process is failed; null = no limit'),
