@@ -13,7 +13,14 @@ import { createProcessHost } from './process-host.js';
 import { PilotServices } from './pilot-services.js';
 import { startInDependencyOrder, stopInReverseOrder } from './run-order.js';
 import { StateWaiters } from './wait-for-state.js';
+import { StartAttempt } from './start-attempt.js';
+import { Deadline } from './deadline.js';
 import { watchHostSignals } from './host-signals.js';
+import type { Executor } from './executor/executor.js';
+import { LocalExecutor } from './executor/local-executor.js';
+
+/** How long, after kill_timeout's SIGKILL, a shutdown waits to see the exits before it ends. */
+const KILL_GRACE_MS = 1000;
 
 /** Options of {@link ProcessPilot}. */
 export interface PilotOptions {
@@ -31,6 +38,11 @@ export interface PilotOptions {
   handleSignals?: boolean;
   /** Where plugin failures go when nothing taps `hooks.pluginError`. @default console.error */
   reportError?: (error: PilotError) => void;
+  /**
+   * Where processes run. Tests of orchestration pass `FakeExecutor` from `@pilot/core/testing`.
+   * @default the local executor (this machine)
+   */
+  executor?: Executor;
 }
 
 /**
@@ -48,10 +60,14 @@ export class ProcessPilot extends PluginRegistries {
   readonly hooks: PilotHooks = createHooks();
   private readonly processes = new Map<string, SupervisedProcess>();
   private readonly host;
+  /** Where this pilot's processes run. */
+  readonly executor: Executor;
   private initializing: Promise<void> | undefined;
   private running = false;
   private stopping: Promise<void> | undefined;
   private abortStart: (() => void) | undefined;
+  /** The start in progress, whose steps a stop waits for before closing the services. */
+  private startWork: StartAttempt | undefined;
   private readonly services: PilotServices;
   private releaseSignals: (() => void) | undefined;
   private stoppedWaiters: ((reason: StopReason) => void)[] = [];
@@ -69,7 +85,8 @@ export class ProcessPilot extends PluginRegistries {
     guardTaps(this.hooks as never, (error) => this.report(error), new Set(['pluginError']));
     this.hooks.stateChange.tap('ProcessPilot', (info) => this.stateWaiters.notify(info));
     this.host = createProcessHost(this, this.hooks, this.lifecycleHooks, (process) => this.onShutdownEverything(process));
-    for (const spec of manifest.processes) this.processes.set(spec.name, new SupervisedProcess(spec, this.host));
+    this.executor = options.executor ?? new LocalExecutor();
+    for (const spec of manifest.processes) this.processes.set(spec.name, new SupervisedProcess(spec, this.host, this.executor));
     this.services = new PilotServices({
       pilot: this,
       manifest,
@@ -123,27 +140,27 @@ export class ProcessPilot extends PluginRegistries {
    */
   async start(): Promise<void> {
     if (this.running) throw new PilotError('PILOT_ALREADY_RUNNING', 'the pilot is already started; call stop() first');
-    await this.stopping;
-    await this.initialize();
+    // Marked at once, before the first await: a stop() from now on cancels this start.
     this.running = true;
     this.lastStop = undefined;
-    if (this.options.handleSignals !== false) this.releaseSignals = watchHostSignals(() => this.stopAll('signal'));
-    let aborted = false;
-    const abort = new Promise<never>((_, reject) => {
-      this.abortStart = () => {
-        aborted = true;
-        reject(new PilotError('PILOT_STOPPED', 'the pilot was stopped before every process was ready'));
-      };
-    });
-    abort.catch(() => undefined);
+    const attempt = new StartAttempt();
+    this.startWork = attempt;
+    this.abortStart = () => attempt.abort();
     try {
-      await this.hooks.beforeStart.promise();
-      await Promise.race([this.services.start(), abort]);
-      await Promise.race([startInDependencyOrder(this.selected(), () => aborted), abort]);
+      await attempt.step(this.stopping);
+      await attempt.step(this.initialize());
+      if (this.options.handleSignals !== false) this.releaseSignals = watchHostSignals(() => this.stopAll('signal'));
+      await attempt.step(this.hooks.beforeStart.promise());
+      await attempt.step(this.services.start());
+      await attempt.step(startInDependencyOrder(this.selected(), () => attempt.aborted));
     } catch (error) {
       this.abortStart = undefined;
-      await this.stopAll('start_failed');
+      // A stop() that cancelled this start is already under way: join it, never stop twice.
+      if (attempt.aborted) await this.stopping;
+      else await this.stopAll('start_failed');
       throw error;
+    } finally {
+      this.startWork = undefined;
     }
     this.abortStart = undefined;
     this.hooks.allReady.call(this.selected().map((process) => process.info()));
@@ -162,14 +179,27 @@ export class ProcessPilot extends PluginRegistries {
 
   private async stopEverything(reason: StopReason): Promise<void> {
     this.lastStop ??= { reason };
-    await this.hooks.beforeStop.promise(reason);
-    // kill_timeout bounds the whole shutdown: past it every remaining tree is killed at once.
-    const bound = setTimeout(() => {
+    // kill_timeout bounds the whole shutdown, whatever is in flight (plugin hooks, a start step,
+    // a control action): past it every remaining tree is killed at once and nothing is awaited
+    // any longer but the kills themselves.
+    const deadline = new Deadline(this.manifest.kill_timeout * 1000, () => {
       for (const process of this.processes.values()) process.killNow();
-    }, this.manifest.kill_timeout * 1000);
-    await stopInReverseOrder(this.processes).finally(() => clearTimeout(bound));
-    await this.services.close();
-    await this.host.settle();
+    });
+    try {
+      await deadline.bound(this.hooks.beforeStop.promise(reason));
+      await deadline.bound(stopInReverseOrder(this.processes));
+      await deadline.bound(this.startWork?.settled());
+      await deadline.bound(this.services.close());
+      await deadline.bound(this.host.settle());
+    } finally {
+      deadline.clear();
+    }
+    // Past the deadline the trees got SIGKILL: give the kernel a moment to show their exits.
+    if (deadline.passed) {
+      const grace = new Deadline(KILL_GRACE_MS, () => undefined);
+      await grace.bound(stopInReverseOrder(this.processes));
+      grace.clear();
+    }
     this.releaseSignals?.();
     this.releaseSignals = undefined;
     this.running = false;

@@ -7,16 +7,23 @@ import type { SupervisedProcess } from './process/supervised-process.js';
  * that were not started when `aborted()` turned true, are never spawned.
  */
 export async function startInDependencyOrder(selected: readonly SupervisedProcess[], aborted: () => boolean): Promise<void> {
-  const ready = new Map<string, Promise<void>>();
-  for (const process of selected) {
-    const promise = (async () => {
-      await Promise.all(process.spec.dependencies.map((name) => ready.get(name)));
-      if (!aborted()) await process.start();
-    })();
-    promise.catch(() => undefined);
-    ready.set(process.name, promise);
-  }
-  await Promise.all(ready.values());
+  const byName = new Map(selected.map((process) => [process.name, process]));
+  const started = new Map<string, Promise<void>>();
+  // Built on demand along the dependency edges, so the order of the manifest does not matter.
+  const startOne = (process: SupervisedProcess): Promise<void> => {
+    let promise = started.get(process.name);
+    if (!promise) {
+      const dependencies = process.spec.dependencies.map((name) => byName.get(name)).filter((dependency) => dependency !== undefined);
+      promise = (async () => {
+        await Promise.all(dependencies.map(startOne));
+        if (!aborted()) await process.start();
+      })();
+      promise.catch(() => undefined);
+      started.set(process.name, promise);
+    }
+    return promise;
+  };
+  await Promise.all(selected.map(startOne));
 }
 
 /** Stop every process after all its dependents have stopped (parallel within a level). */

@@ -1,11 +1,12 @@
 import { PilotError } from '../errors.js';
 import type { ReadinessContext, ReadinessPreparation, ReadinessStrategy } from '../readiness.js';
 import type { LogLine } from './output.js';
-import type { SpawnedChild } from './spawn-child.js';
+import type { ExecutorRun } from '../executor/executor.js';
 
 /** One spawn of the process. */
 export interface Run {
-  child: SpawnedChild;
+  /** The executor's handle of this spawn. */
+  handle: ExecutorRun;
   /** The readiness strategy's latest `report()`. */
   report: string | undefined;
   alive: boolean;
@@ -41,7 +42,7 @@ export function readinessContext(source: ContextSource): ReadinessContext {
     baseDirectory: source.binding?.baseDirectory ?? source.fallbackDirectory,
     signal: source.controller.signal,
     get pid() {
-      return holder.run?.child?.pid;
+      return holder.run?.handle?.pid;
     },
     spawnedAt: source.spawnedAt,
     isAlive: () => holder.run?.alive ?? false,
@@ -54,7 +55,7 @@ export function readinessContext(source: ContextSource): ReadinessContext {
       return () => holder.run?.listeners.delete(listener);
     },
     get exited() {
-      return holder.run?.child?.exited ?? new Promise<never>(() => undefined);
+      return holder.run?.handle?.exited ?? new Promise<never>(() => undefined);
     },
   };
 }

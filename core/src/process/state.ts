@@ -18,6 +18,12 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
 }
 
+/** The last exit of a process, kept across restarts (`pilot status` shows it). */
+export interface LastExit extends ExitInfo {
+  /** `Date.now()` when it exited. */
+  time: number;
+}
+
 /** A snapshot of one supervised process (process_pilot's `ProcessStatus`). */
 export interface ProcessInfo {
   name: string;
@@ -36,6 +42,8 @@ export interface ProcessInfo {
   readyAt: number | undefined;
   /** Why it failed, when `status` is `failed`. */
   reason: string | undefined;
+  /** How and when it last exited (kept across restarts); undefined until its first exit. */
+  lastExit: LastExit | undefined;
 }
 
 /** States in which a live process (or a pending spawn) exists. */

@@ -7,11 +7,9 @@ import { prepareReadiness, readinessContext, type ReadinessBinding, type Run } f
 export type { ReadinessBinding };
 import { LogBuffer, type LogLine } from './output.js';
 import { RestartPolicy } from './restart-policy.js';
-import { signalProcess } from './signals.js';
-import { spawnChild, type SpawnRequest } from './spawn-child.js';
-import { ACTIVE_STATES, type ExitInfo, type ProcessInfo, type ProcessState } from './state.js';
-import { reapGroup, stopTree } from './stop-tree.js';
-import { killGroupNow, rememberDescendants, trackGroup, untrackGroup } from './exit-guard.js';
+import type { SpawnRequest } from './spawn-child.js';
+import { ACTIVE_STATES, type ExitInfo, type LastExit, type ProcessInfo, type ProcessState } from './state.js';
+import type { Executor, StopRequest } from '../executor/executor.js';
 
 /** What a supervised process tells its owner; the pilot turns these into hooks. */
 export interface ProcessHost {
@@ -51,9 +49,12 @@ export class SupervisedProcess {
   private reason: string | undefined;
   readiness: ReadinessBinding | undefined;
 
+  private lastExit: LastExit | undefined;
+
   constructor(
     readonly spec: ProcessSpec,
     private readonly host: ProcessHost,
+    private readonly executor: Executor,
   ) {
     this.logs = new LogBuffer(spec.log_lines);
     this.policy = new RestartPolicy(spec.restart_backoff, spec.max_restarts);
@@ -65,7 +66,7 @@ export class SupervisedProcess {
 
   /** Pid of the live process, if any. */
   get pid(): number | undefined {
-    return this.run?.alive ? this.run.child.pid : undefined;
+    return this.run?.alive ? this.run.handle.pid : undefined;
   }
 
   /** A snapshot for `getRunningProcess()`. */
@@ -80,6 +81,7 @@ export class SupervisedProcess {
       startedAt: this.startedAt,
       readyAt: this.readyAt,
       reason: this.reason,
+      lastExit: this.lastExit,
     };
   }
 
@@ -115,9 +117,10 @@ export class SupervisedProcess {
 
   /** SIGKILL the main process with no cleanup, as a crash would; the exit policy then applies. */
   crash(): void {
-    const pid = this.pid;
-    if (pid === undefined) throw new PilotError('PILOT_NOT_RUNNING', `process "${this.name}" is not running (status ${this.state})`, { process: this.name });
-    signalProcess(pid, 'SIGKILL');
+    const run = this.run;
+    if (!run?.alive || !run.handle.signal('SIGKILL', 'main')) {
+      throw new PilotError('PILOT_NOT_RUNNING', `process "${this.name}" is not running (status ${this.state})`, { process: this.name });
+    }
   }
 
   private async stopNow(): Promise<void> {
@@ -144,20 +147,17 @@ export class SupervisedProcess {
   }
 
   private async stopRun(run: Run): Promise<void> {
-    const pgid = run.child.pid;
-    await stopTree(pgid, {
-      signal: this.spec.stop_signal as NodeJS.Signals,
-      timeoutMs: this.spec.timeout * 1000,
-      leaderExited: run.child.exited,
-      onTracked: (tracked) => rememberDescendants(pgid, tracked),
-    });
-    untrackGroup(pgid);
+    await run.handle.stop(this.stopRequest());
+  }
+
+  private stopRequest(): StopRequest {
+    return { signal: this.spec.stop_signal as NodeJS.Signals, timeoutMs: this.spec.timeout * 1000, killMode: this.spec.kill_mode };
   }
 
   /** SIGKILL the whole tree at once, no grace period (a second Ctrl-C, kill_timeout reached). */
   killNow(): void {
     const run = this.run;
-    if (run && (run.alive || run.stopRequested)) killGroupNow(run.child.pid);
+    if (run && (run.alive || run.stopRequested)) run.handle.killNow();
   }
 
   private isCurrent(generation: number): boolean {
@@ -179,8 +179,8 @@ export class SupervisedProcess {
           context,
           controller: run.controller,
           timeoutMs: this.spec.ready_timeout_sec * 1000,
-          exited: run.child.exited,
-          outputDone: run.child.outputDone,
+          exited: run.handle.exited,
+          outputDone: run.handle.outputDone,
           lastLines: () => lastLines(run.lines),
           lastReport: () => run.report,
         });
@@ -220,20 +220,19 @@ export class SupervisedProcess {
       };
       request = await this.host.beforeSpawn(this, request);
       if (!this.isCurrent(generation)) throw new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped before it spawned`, { process: this.name });
-      run = { alive: true, stopRequested: false, lines: [], listeners: new Set(), controller, report: undefined, child: undefined as never };
+      run = { alive: true, stopRequested: false, lines: [], listeners: new Set(), controller, report: undefined, handle: undefined as never };
       holder.run = run;
       const current = run;
-      run.child = await spawnChild(this.name, request, (line) => this.onLine(current, line));
+      run.handle = await this.executor.spawn(this.name, request, (line) => this.onLine(current, line));
     } catch (error) {
       // Whatever failed between prepare and the spawn, what prepare made is released.
       await preparation?.cleanup?.();
       throw error;
     }
     this.run = run;
-    trackGroup(run.child.pid);
     this.status.returnCode = null;
     this.status.signal = null;
-    void run.child.exited.then((exit) => this.onExit(run, exit));
+    void run.handle.exited.then((exit) => this.onExit(run, exit));
     this.host.spawned(this);
     return { run, preparation, context };
   }
@@ -249,15 +248,11 @@ export class SupervisedProcess {
     run.alive = false;
     this.status.returnCode = exit.code;
     this.status.signal = exit.signal;
-    // Grandchildren of a crashed leader would outlive it: reap what is left of its group.
-    // Grandchildren of a crashed leader would outlive it: reap what is left of its group. (A
+    this.lastExit = { code: exit.code, signal: exit.signal, time: Date.now() };
+    // Grandchildren of a crashed leader would outlive it: reap what is left of its tree. (A
     // requested stop handles the whole tree itself, in stopRun.)
     if (!run.stopRequested) {
-      const pgid = run.child.pid;
-      this.reaping = this.reaping
-        .then(() => reapGroup(pgid, this.spec.stop_signal as NodeJS.Signals, this.spec.timeout * 1000))
-        .catch(() => undefined)
-        .then(() => untrackGroup(pgid));
+      this.reaping = this.reaping.then(() => run.handle.reap(this.stopRequest())).catch(() => undefined);
     }
     this.host.exited(this, exit, run.stopRequested);
     if (run.stopRequested || this.state !== 'running') return;
