@@ -1,7 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { closeSync } from 'node:fs';
+import { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { PilotError } from '../errors.js';
 import { checkDirectory, checkExecutable } from '../manifest/executable.js';
 import { LineSplitter, type LogLine, type OutputStream } from './output.js';
+import { closeEnds, pipePool, type PipeEnds } from './pipe-pool.js';
+import { describeErrno, isFileError } from './spawn-errors.js';
 import type { ExitInfo } from './state.js';
 
 /** What to spawn; the `beforeSpawn` waterfall may rewrite it. */
@@ -30,45 +35,94 @@ export interface SpawnedChild {
 
 /**
  * Spawn `request` as the leader of a new process group, reading stdout and stderr line by line
- * (always read: an unread pipe blocks the child). Rejects with a message that says what is
- * wrong (missing working directory, missing or non-executable file) instead of "spawn ENOENT".
+ * (always read: an unread pipe blocks the child). stdout and stderr are real pipes (see
+ * {@link PipePool}), so a child may open /dev/stdout. Rejects with a message that says what is
+ * wrong (missing working directory, missing or non-executable file, `spawn failed: EMFILE (too
+ * many open files)`) instead of "spawn ENOENT".
  */
-export function spawnChild(name: string, request: SpawnRequest, onLine: (line: LogLine) => void): Promise<SpawnedChild> {
+export async function spawnChild(name: string, request: SpawnRequest, onLine: (line: LogLine) => void): Promise<SpawnedChild> {
+  const [file, args] = commandLine(request);
+  let pipes: [PipeEnds, PipeEnds] | undefined;
+  try {
+    pipes = await takePipes();
+  } catch (error) {
+    throw explainSpawnError(name, request, error as NodeJS.ErrnoException);
+  }
+  const stdio: StdioOptions = pipes ? ['ignore', pipes[0].writeFd, pipes[1].writeFd] : ['ignore', 'pipe', 'pipe'];
+  let child: ChildProcess;
+  try {
+    child = spawn(file, args, { cwd: request.cwd, env: request.env, detached: true, stdio });
+  } catch (error) {
+    // Some failures (ENOTDIR, an invalid env value) throw synchronously instead of emitting 'error'.
+    if (pipes) pipes.forEach(closeEnds);
+    throw explainSpawnError(name, request, error as NodeJS.ErrnoException);
+  }
+  // The child has its copies now; ours must go, or EOF would never come.
+  if (pipes) for (const ends of pipes) closeSync(ends.writeFd);
+  const streams: [Readable, Readable] = pipes ? [readerOf(pipes[0]), readerOf(pipes[1])] : [child.stdout!, child.stderr!];
+  return started(name, request, child, streams, onLine);
+}
+
+function started(name: string, request: SpawnRequest, child: ChildProcess, streams: [Readable, Readable], onLine: (line: LogLine) => void): Promise<SpawnedChild> {
+  return new Promise((resolve, reject) => {
+    const exited = new Promise<ExitInfo>((resolveExit) => {
+      child.once('exit', (code, signal) => resolveExit({ code, signal }));
+    });
+    child.once('error', (error) => {
+      if (child.pid !== undefined) return;
+      for (const stream of streams) stream.destroy();
+      reject(explainSpawnError(name, request, error));
+    });
+    child.once('spawn', () => {
+      const outputDone = Promise.all([read(streams[0], 'stdout', onLine), read(streams[1], 'stderr', onLine)]).then(() => undefined);
+      resolve({ pid: child.pid!, child, exited, outputDone });
+    });
+  });
+}
+
+/** The argv to exec: through `/bin/sh -c` when asked, under taskset for an affinity. */
+function commandLine(request: SpawnRequest): [string, string[]] {
   let file = request.shell ? '/bin/sh' : request.command;
   let args = request.shell ? ['-c', [request.command, ...request.args].join(' ')] : request.args;
   if (request.affinity && request.affinity.length > 0 && process.platform === 'linux') {
     args = ['-c', request.affinity.join(','), file, ...args];
     file = 'taskset';
   }
-  return new Promise((resolve, reject) => {
-    let child: ChildProcess;
-    try {
-      child = spawn(file, args, { cwd: request.cwd, env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (error) {
-      // Some failures (ENOTDIR, an invalid env value) throw synchronously instead of emitting 'error'.
-      return reject(explainSpawnError(name, request, error as NodeJS.ErrnoException));
-    }
-    const exited = new Promise<ExitInfo>((resolveExit) => {
-      child.once('exit', (code, signal) => resolveExit({ code, signal }));
-    });
-    child.once('error', (error) => {
-      if (child.pid === undefined) reject(explainSpawnError(name, request, error));
-    });
-    child.once('spawn', () => {
-      const outputDone = Promise.all([read(child, 'stdout', onLine), read(child, 'stderr', onLine)]).then(() => undefined);
-      resolve({ pid: child.pid!, child, exited, outputDone });
-    });
-  });
+  return [file, args];
+}
+
+/** Two real pipes (stdout, stderr), or undefined where FIFOs cannot be made. */
+async function takePipes(): Promise<[PipeEnds, PipeEnds] | undefined> {
+  const [out, err] = await Promise.allSettled([pipePool.take(), pipePool.take()]);
+  const pipes = [out, err].flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
+  const failure = [out, err].find((result) => result.status === 'rejected');
+  if (failure || pipes.length < 2) {
+    pipes.forEach(closeEnds);
+    if (failure) throw failure.reason;
+    return undefined;
+  }
+  return [pipes[0]!, pipes[1]!];
+}
+
+/** The read end as a stream: a net.Socket over the fd, so reads go through epoll. */
+function readerOf(ends: PipeEnds): Readable {
+  return new Socket({ fd: ends.readFd, readable: true, writable: false });
 }
 
 /** Read one pipe line by line; resolves at EOF (or a pipe error) after the last line. */
-function read(child: ChildProcess, stream: OutputStream, onLine: (line: LogLine) => void): Promise<void> {
-  const pipe = child[stream]!;
-  const splitter = new LineSplitter((text) => onLine({ stream, text, time: Date.now() }));
-  pipe.on('data', (chunk: Buffer) => splitter.push(chunk));
+function read(pipe: Readable, stream: OutputStream, onLine: (line: LogLine) => void): Promise<void> {
+  // One timestamp per chunk: every line of a chunk was read at the same moment.
+  let time = 0;
+  const splitter = new LineSplitter((text) => onLine({ stream, text, time }));
+  pipe.on('data', (chunk: Buffer) => {
+    time = Date.now();
+    splitter.push(chunk);
+  });
   return new Promise((resolve) => {
     const finish = () => {
+      time = Date.now();
       splitter.end();
+      pipe.destroy();
       resolve();
     };
     pipe.once('end', finish);
@@ -77,6 +131,10 @@ function read(child: ChildProcess, stream: OutputStream, onLine: (line: LogLine)
 }
 
 function explainSpawnError(name: string, request: SpawnRequest, error: NodeJS.ErrnoException): PilotError {
+  if (!isFileError(error)) {
+    // Out of fds, processes or memory: nothing is wrong with the manifest; say what ran out.
+    return new PilotError('PILOT_SPAWN_FAILED', `process "${name}": spawn failed: ${describeErrno(error)}`, { cause: error, process: name });
+  }
   const directoryProblem = checkDirectory(request.cwd);
   if (directoryProblem) {
     return new PilotError(
@@ -94,7 +152,7 @@ function explainSpawnError(name: string, request: SpawnRequest, error: NodeJS.Er
   }
   return new PilotError(
     'PILOT_SPAWN_FAILED',
-    `process "${name}": cannot start ${request.command} (${error.code ?? error.message}); check its shebang line and permissions`,
+    `process "${name}": cannot start ${request.command}: ${describeErrno(error)}; check its shebang line and permissions`,
     { cause: error, process: name },
   );
 }
