@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { UNSAFE_KEYS } from './raw-checks.js';
 import { didYouMean } from './suggest.js';
 
 /** `processes[1].ready_params.port` from a zod path. */
@@ -30,7 +31,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], knownKeys: Kno
     const where = prefix ? (issue.path.length ? `${prefix}${formatPath(issue.path).replace(/^(?!\[)/, '.')}` : prefix) : formatPath(issue.path);
     if (issue.code === 'unrecognized_keys') {
       const allowed = knownKeys(issue.path);
-      for (const key of issue.keys) {
+      // Such keys are reported by findUnsafeKeys (raw-checks.ts), at every depth, once.
+      for (const key of issue.keys.filter((k) => !UNSAFE_KEYS.includes(k))) {
         lines.push(
           `${where}: unknown key "${key}"${didYouMean(key, allowed)}; allowed keys: ${allowed.join(', ')}`,
         );
@@ -61,5 +63,6 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   if (issue.code === 'invalid_format') return `${own ?? `expected ${issue.format}`}, got ${shown(input)}`;
   if (issue.code === 'invalid_key') return `${issue.issues[0]?.message ?? 'invalid key'}, got ${shown(issue.path[issue.path.length - 1])}`;
   if (issue.code === 'invalid_union') return `${own ?? 'expected a value of one of the allowed shapes'}, got ${shown(input)}`;
-  return `${own ?? issue.message}, got ${shown(input)}`;
+  const hint = issue.code === 'custom' && typeof issue.params?.hint === 'string' ? issue.params.hint : '';
+  return `${own ?? issue.message}, got ${shown(input)}${hint}`;
 }

@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { PilotError } from '../errors.js';
+import type { PluginSources } from '../plugins/check-plugins.js';
 import { formatIssues } from './format-issues.js';
 import { throwProblems, type Problem } from './problems.js';
+import { checkRawData } from './raw-checks.js';
+import { readManifestText, withoutBom } from './read-manifest.js';
 import { checkNames, manifestDirectoryOf, resolveManifest } from './resolve.js';
+import { salvage } from './salvage.js';
 import { manifestSchema, processSchema, restartBackoffSchema, type Manifest } from './schema.js';
 
 // Loaded on first use (synchronously, for fromYaml): a manifest given as an object never pays
@@ -26,6 +29,15 @@ export interface LoadOptions {
    * @default true
    */
   checkFiles?: boolean;
+  /**
+   * When `fromFile` finds problems, also load the manifest's plugins and check the names and
+   * options it uses, so that the one error lists those too (on a valid manifest the pilot checks
+   * them when it initializes). Only `fromFile` can: loading plugins is asynchronous.
+   * @default checkFiles
+   */
+  checkPlugins?: boolean;
+  /** Plugins the pilot will be given in code (`ProcessPilot` options), so that their names count as known in that check. */
+  pilotOptions?: PluginSources;
 }
 
 /**
@@ -43,22 +55,17 @@ export class ProcessManifest {
   /** Load a `.yaml`/`.yml`/`.json` file (format by extension unless `format` is given). */
   static async fromFile(file: string, options: LoadOptions = {}): Promise<Manifest> {
     const path = resolve(file);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new PilotError(
-        'PILOT_MANIFEST_NOT_FOUND',
-        code === 'ENOENT'
-          ? `manifest ${path} does not exist; pass the path of a pilot.yaml (or .json)`
-          : `cannot read manifest ${path}: ${code ?? String(error)}`,
-        { cause: error },
-      );
-    }
+    const text = await readManifestText(path);
     const format = options.format ?? (extname(path).toLowerCase() === '.json' ? 'json' : 'yaml');
     const data = format === 'json' ? parseJson(text, path) : parseYaml(text, path);
-    return validate(data, { ...options, directory: options.directory ?? manifestDirectoryOf(path) }, path);
+    const checked = check(data, { ...options, directory: options.directory ?? manifestDirectoryOf(path) }, path);
+    if (checked.problems.length > 0 && checked.pluginsCheckable && (options.checkPlugins ?? options.checkFiles ?? true)) {
+      // Loaded here only: the plugin machinery is not needed to read a valid manifest.
+      const { checkPlugins } = await import('../plugins/check-plugins.js');
+      await checkPlugins(checked.manifest, checked.indexOf, checked.problems, options.pilotOptions);
+    }
+    throwProblems(checked.problems, path);
+    return checked.manifest;
   }
 
   /** Parse and validate YAML text. */
@@ -78,25 +85,50 @@ export class ProcessManifest {
 }
 
 function validate(data: unknown, options: LoadOptions, source: string | undefined): Manifest {
+  const { manifest, problems } = check(data, options, source);
+  throwProblems(problems, source);
+  return manifest;
+}
+
+/** A manifest checked in one pass: every problem, and what parsed (for the plugin check). */
+interface Checked {
+  /** Complete when `problems` is empty; otherwise the entries that parsed. */
+  manifest: Manifest;
+  problems: Problem[];
+  /** Manifest index of each entry of `manifest.processes`. */
+  indexOf: number[];
+  /** False when an invalid field (plugins, base_directory, ...) would make plugin problems false alarms. */
+  pluginsCheckable: boolean;
+}
+
+/**
+ * Schema, raw-data, file and name checks in one pass. When the schema fails, what parsed is still
+ * resolved (see salvage.ts), so paths and dependencies are checked along with the schema.
+ */
+function check(data: unknown, options: LoadOptions, source: string | undefined): Checked {
   const where = source ?? 'manifest';
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     const found = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : `a ${typeof data}`;
     throw new PilotError('PILOT_MANIFEST_INVALID', `${where}: expected a mapping with a "processes" list at the top level, got ${found}`);
   }
+  const rawProblems: Problem[] = [];
+  checkRawData(data, where, rawProblems);
+  const resolveOptions = { source, directory: resolve(options.directory ?? process.cwd()), checkFiles: options.checkFiles ?? true };
   const result = manifestSchema.safeParse(data, { reportInput: true });
-  if (!result.success) {
-    const problems: Problem[] = formatIssues(result.error.issues, knownKeys).map((message) => ({ code: 'PILOT_MANIFEST_INVALID', message }));
-    checkNames(rawNodes((data as { processes?: unknown }).processes), problems);
-    throwProblems(problems, where);
+  const problems: Problem[] = result.success ? [] : formatIssues(result.error.issues, knownKeys).map((message) => ({ code: 'PILOT_MANIFEST_INVALID', message }));
+  problems.push(...rawProblems);
+  let checked: Checked;
+  if (result.success) {
+    const manifest = resolveManifest(result.data, resolveOptions, problems);
+    checked = { manifest, problems, indexOf: manifest.processes.map((_, index) => index), pluginsCheckable: true };
+  } else {
+    const salvaged = salvage(data as Record<string, unknown>);
+    const manifest = resolveManifest(salvaged.parsed, resolveOptions, problems, salvaged);
+    const pluginsCheckable = !['plugins', 'plugin_directory', 'base_directory'].some((field) => salvaged.invalid.has(field));
+    checked = { manifest, problems, indexOf: salvaged.entries.map((entry) => entry.index), pluginsCheckable };
   }
-  const problems: Problem[] = [];
-  const manifest = resolveManifest(
-    result.data!,
-    { source, directory: resolve(options.directory ?? process.cwd()), checkFiles: options.checkFiles ?? true },
-    problems,
-  );
-  throwProblems(problems, where);
-  return manifest;
+  checkNames(rawNodes((data as { processes?: unknown }).processes), problems);
+  return checked;
 }
 
 /** Names and dependencies of raw process entries, as far as they are usable. */
@@ -117,25 +149,39 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
 }
 
 function parseYaml(text: string, source: string | undefined): unknown {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const document = parseDocument(withoutBom(text), { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     const problems = document.errors.map((error) => {
       const at = error.linePos?.[0];
-      return `${source ?? 'YAML'}${at ? `:${at.line}:${at.col}` : ''}: ${error.message.split('\n')[0]}`;
+      return `${source ?? 'YAML'}${at ? `:${at.line}:${at.col}` : ''}: ${parserMessage(error.message.split('\n')[0]!)}`;
     });
     throw new PilotError('PILOT_MANIFEST_PARSE', `cannot parse YAML manifest:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
       problems,
       cause: document.errors[0],
     });
   }
-  return document.toJS({ maxAliasCount: 100 });
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // The yaml package refuses alias bombs (billion laughs) here, with a ReferenceError.
+    const message = /alias/i.test((error as Error).message)
+      ? 'aliases (*name) expand to too many nodes (more than 100 uses of an alias); write the values out or use fewer aliases'
+      : parserMessage((error as Error).message);
+    throw new PilotError('PILOT_MANIFEST_PARSE', `${source ?? 'YAML'}: cannot read YAML manifest: ${message}`, { cause: error });
+  }
 }
 
-function parseJson(text: string, source: string | undefined): unknown {
+/** A parser's message, with a stack overflow said as what it is: nesting too deep to read. */
+function parserMessage(message: string): string {
+  return /call stack/i.test(message) ? 'nested too deeply to parse; a manifest needs only a few levels' : message;
+}
+
+function parseJson(input: string, source: string | undefined): unknown {
+  const text = withoutBom(input);
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new PilotError('PILOT_MANIFEST_PARSE', `${source ?? 'JSON'}${jsonErrorPosition(text, error as Error)}: invalid JSON: ${(error as Error).message}`, {
+    throw new PilotError('PILOT_MANIFEST_PARSE', `${source ?? 'JSON'}${jsonErrorPosition(text, error as Error)}: invalid JSON: ${parserMessage((error as Error).message)}`, {
       cause: error,
     });
   }

@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import { findCycle } from '../graph.js';
 import { checkDirectory, findExecutable } from './executable.js';
 import type { Problem } from './problems.js';
+import { withoutBom } from './read-manifest.js';
+import type { InvalidFields, Salvage } from './salvage.js';
 import type { Manifest, NamedReference, ProcessSpec, manifestSchema } from './schema.js';
 import { ENV_KEY } from './schema.js';
 import { didYouMean } from './suggest.js';
@@ -23,12 +25,18 @@ export interface ResolveOptions {
   checkFiles: boolean;
 }
 
+const NONE: InvalidFields = new Set();
+
 /**
  * Turns schema output into a {@link Manifest}: absolute paths, env files merged, executables
- * found, names and dependencies cross-checked. Every problem is appended to `problems`.
+ * found. Every problem is appended to `problems`. With `salvage` (the schema failed), checks that
+ * depend on an invalid field are skipped and paths name each entry's index in the manifest.
  */
-export function resolveManifest(parsed: Parsed, options: ResolveOptions, problems: Problem[]): Manifest {
+export function resolveManifest(parsed: Parsed, options: ResolveOptions, problems: Problem[], salvage?: Omit<Salvage, 'parsed'>): Manifest {
   const manifestDirectory = options.directory;
+  const invalidTop = salvage?.invalid ?? NONE;
+  // A wrong base_directory or shared env_file would make every path or PATH lookup a false alarm.
+  const filesKnown = !invalidTop.has('base_directory') && !invalidTop.has('env_file');
   const baseDirectory = parsed.base_directory ? resolve(manifestDirectory, parsed.base_directory) : manifestDirectory;
   if (options.checkFiles && parsed.base_directory) {
     const why = checkDirectory(baseDirectory);
@@ -41,10 +49,11 @@ export function resolveManifest(parsed: Parsed, options: ResolveOptions, problem
     if (!found.has(key)) found.set(key, findExecutable(command, baseDirectory, pathVariable));
     return found.get(key)!;
   };
-  const processes = parsed.processes.map((entry, index) =>
-    resolveProcess(entry, `processes[${index}]`, { lookup, manifestDirectory, baseDirectory, sharedEnv, checkFiles: options.checkFiles }, problems),
-  );
-  checkNames(processes, problems);
+  const checkFiles = options.checkFiles && filesKnown;
+  const processes = parsed.processes.map((entry, index) => {
+    const { index: at = index, invalid = NONE } = salvage?.entries[index] ?? {};
+    return resolveProcess(entry, `processes[${at}]`, { lookup, manifestDirectory, baseDirectory, sharedEnv, checkFiles, invalid }, problems);
+  });
   return {
     ...parsed,
     processes,
@@ -63,7 +72,12 @@ interface ProcessContext {
   baseDirectory: string;
   sharedEnv: Record<string, string>;
   checkFiles: boolean;
+  /** Fields of this entry that failed the schema. */
+  invalid: InvalidFields;
 }
+
+/** Fields the executable lookup depends on: with one of them invalid, a miss could be a false alarm. */
+const EXECUTABLE_INPUTS = ['path', 'shell', 'env', 'env_file'];
 
 function resolveProcess(entry: ParsedProcess, where: string, context: ProcessContext, problems: Problem[]): ProcessSpec {
   const fileEnv = entry.env_file ? readEnvFile(`${where}.env_file`, resolve(context.baseDirectory, entry.env_file), problems) : {};
@@ -72,7 +86,7 @@ function resolveProcess(entry: ParsedProcess, where: string, context: ProcessCon
     ? resolve(context.baseDirectory, entry.working_directory)
     : context.manifestDirectory;
   let path = entry.path;
-  if (context.checkFiles) {
+  if (context.checkFiles && !context.invalid.has('working_directory')) {
     const why = checkDirectory(workingDirectory);
     if (why) {
       problems.push({
@@ -81,10 +95,11 @@ function resolveProcess(entry: ParsedProcess, where: string, context: ProcessCon
       });
     }
   }
+  const checkExecutable = context.checkFiles && !EXECUTABLE_INPUTS.some((field) => context.invalid.has(field));
   if (!entry.shell) {
     const found = context.lookup(entry.path, env.PATH ?? process.env.PATH);
     if ('path' in found) path = found.path;
-    else if (context.checkFiles) {
+    else if (checkExecutable) {
       problems.push({ code: 'PILOT_EXECUTABLE_NOT_FOUND', message: `${where}.path: ${found.error} (process "${entry.name}")` });
     } else path = resolve(context.baseDirectory, entry.path);
   }
@@ -108,9 +123,9 @@ function resolveProcess(entry: ParsedProcess, where: string, context: ProcessCon
 }
 
 /**
- * Duplicate names, unknown dependencies and cycles. Runs on validated processes, and on the raw
- * entries when the schema failed, so that one error still lists every problem (an entry without
- * a usable name has `name: ''` and is skipped).
+ * Duplicate names, unknown dependencies and cycles. Runs on the raw entries, whether or not the
+ * schema passed, so that one error lists every problem (an entry without a usable name has
+ * `name: ''` and is skipped).
  */
 export function checkNames(processes: readonly { name: string; dependencies: readonly string[] }[], problems: Problem[]): void {
   const seen = new Map<string, number>();
@@ -152,9 +167,15 @@ function readEnvFile(where: string, file: string, problems: Problem[]): Record<s
     problems.push({ code: 'PILOT_MANIFEST_INVALID', message: `${where}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? error}); create it or fix the path` });
     return {};
   }
+  text = withoutBom(text);
   const env = parseEnv(text) as Record<string, string>;
-  for (const key of Object.keys(env)) {
+  for (const [key, value] of Object.entries(env)) {
     if (!ENV_KEY.test(key)) problems.push({ code: 'PILOT_MANIFEST_INVALID', message: `${where}: ${file} defines invalid variable name "${key}"` });
+    if (value.includes('\0')) problems.push({ code: 'PILOT_MANIFEST_INVALID', message: `${where}: ${file} gives ${key} a value with a NUL byte, which cannot be passed to a process` });
+  }
+  // parseEnv drops this key without a word, so it is looked for in the text.
+  if (/^\s*(export\s+)?__proto__\s*=/m.test(text)) {
+    problems.push({ code: 'PILOT_MANIFEST_INVALID', message: `${where}: ${file} defines "__proto__", which JavaScript would drop silently; rename it` });
   }
   return env;
 }

@@ -1,16 +1,10 @@
 import { z } from 'zod';
+import { kernelText, seconds, signalName } from './values.js';
 
 /** Names of processes: letters, digits, `_`, `.`, `-`; usable in env vars, URLs and log prefixes. */
 export const PROCESS_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** Environment variable names accepted in `env`. */
 export const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-const seconds = (what: string) =>
-  z.number({ error: `expected a number of seconds (${what})` }).positive({ error: 'expected a number of seconds > 0' });
-
-const signalName = z
-  .string()
-  .regex(/^SIG[A-Z0-9]+$/, { error: 'expected a signal name such as "SIGTERM" or "SIGINT"' });
 
 /** A plugin-provided name, optionally with options: `tcp` or `{ name: jsonl, options: {...} }`. */
 export const namedReference = z.union(
@@ -21,13 +15,13 @@ export const namedReference = z.union(
 /** Restart backoff: the delay doubles (by `multiplier`) from `initial_delay` up to `max_delay`. */
 export const restartBackoffSchema = z.strictObject({
   /** @default 0.5 */
-  initial_delay: z.number().nonnegative().default(0.5).describe('seconds before the first restart'),
+  initial_delay: seconds('initial_delay', { zero: true }).default(0.5).describe('seconds before the first restart'),
   /** @default 30 */
-  max_delay: z.number().nonnegative().default(30).describe('cap on the delay, in seconds'),
+  max_delay: seconds('max_delay', { zero: true }).default(30).describe('cap on the delay, in seconds'),
   /** @default 2 */
   multiplier: z.number().min(1).default(2).describe('factor applied to the delay after each restart'),
   /** @default 10 */
-  reset_after: z.number().nonnegative().default(10).describe('seconds of uptime after which the delay and the max_restarts count reset'),
+  reset_after: seconds('reset_after', { zero: true }).default(10).describe('seconds of uptime after which the delay and the max_restarts count reset'),
 });
 
 /** One process entry, in process_pilot's snake_case plus ProcessPilot's additions. */
@@ -35,16 +29,16 @@ export const processSchema = z.strictObject({
   name: z.string().regex(PROCESS_NAME, {
     error: 'expected a name of letters, digits, "_", "." or "-" (at most 64, starting with a letter or digit)',
   }),
-  path: z.string().min(1, { error: 'expected an executable path or a command name on PATH' }),
-  args: z.array(z.string({ error: 'expected a string (quote numbers: "8080")' })).default([]),
+  path: kernelText(z.string().min(1, { error: 'expected an executable path or a command name on PATH' })),
+  args: z.array(kernelText(z.string({ error: 'expected a string (quote numbers: "8080")' }))).default([]),
   env: z
     .record(
       z.string().regex(ENV_KEY, { error: 'expected an environment variable name matching ^[A-Za-z_][A-Za-z0-9_]*$' }),
-      z.string({ error: 'expected a string value (quote numbers: "8080")' }),
+      kernelText(z.string({ error: 'expected a string value (quote numbers: "8080")' })),
     )
     .default({}),
-  env_file: z.string().min(1).optional().describe('KEY=VALUE file merged under `env`'),
-  working_directory: z.string().min(1).optional(),
+  env_file: kernelText(z.string().min(1)).optional().describe('KEY=VALUE file merged under `env`'),
+  working_directory: kernelText(z.string().min(1)).optional(),
   shell: z.boolean().default(false).describe('run `path args...` through /bin/sh -c'),
   timeout: seconds('timeout').default(5).describe('seconds between the stop signal and SIGKILL'),
   stop_signal: signalName.default('SIGTERM'),
@@ -70,11 +64,11 @@ export const manifestSchema = z.strictObject({
   processes: z.array(processSchema).min(1, { error: 'expected at least one process' }),
   control_server: namedReference.nullable().optional(),
   kill_timeout: seconds('kill_timeout').default(5).describe('bound on a whole shutdown, in seconds'),
-  base_directory: z.string().min(1).nullable().optional(),
-  plugins: z.array(z.string().min(1)).default([]).describe('plugin packages or paths to load'),
-  plugin_directory: z.string().min(1).nullable().optional(),
+  base_directory: kernelText(z.string().min(1)).nullable().optional(),
+  plugins: z.array(kernelText(z.string().min(1))).default([]).describe('plugin packages or paths to load'),
+  plugin_directory: kernelText(z.string().min(1)).nullable().optional(),
   stats_interval: seconds('stats_interval').default(5),
-  env_file: z.string().min(1).optional().describe('KEY=VALUE file merged under every process env'),
+  env_file: kernelText(z.string().min(1)).optional().describe('KEY=VALUE file merged under every process env'),
 });
 
 /** A manifest as written (before defaults). */

@@ -82,11 +82,14 @@ export class PluginRegistries {
     }
   }
 
-  /** Check every name the manifest references and its options; problems are appended. */
-  async validate(manifest: Manifest, problems: Problem[]): Promise<Map<string, unknown>> {
+  /**
+   * Check every name the manifest references and its options; problems are appended.
+   * `indexOf[i]` is the manifest index of `manifest.processes[i]` when only some entries parsed.
+   */
+  async validate(manifest: Manifest, problems: Problem[], indexOf?: readonly number[]): Promise<Map<string, unknown>> {
     const options = new Map<string, unknown>();
     let packages: PluginPackage[] | undefined;
-    for (const { kind, ref, where } of this.references(manifest)) {
+    for (const { kind, ref, where } of this.references(manifest, indexOf)) {
       const registry = this.registry(kind);
       const entry = registry.get(ref.name) as { options?: z.ZodType } | undefined;
       if (!entry) {
@@ -125,11 +128,11 @@ export class PluginRegistries {
     return this[kind];
   }
 
-  /** Every plugin-provided name the manifest uses, with where it is used. */
-  references(manifest: Manifest): { kind: ProvidedKind; ref: NamedReference; where: string }[] {
+  /** Every plugin-provided name the manifest uses, with where it is used (`indexOf` as in {@link validate}). */
+  references(manifest: Manifest, indexOf?: readonly number[]): { kind: ProvidedKind; ref: NamedReference; where: string }[] {
     const refs: { kind: ProvidedKind; ref: NamedReference; where: string }[] = [];
     manifest.processes.forEach((spec, index) => {
-      const at = `processes[${index}]`;
+      const at = `processes[${indexOf?.[index] ?? index}]`;
       if (spec.ready_strategy) refs.push({ kind: 'readiness', ref: { name: spec.ready_strategy, options: spec.ready_params }, where: `${at}.ready_strategy` });
       spec.lifecycle_hooks.forEach((ref, i) => refs.push({ kind: 'lifecycleHooks', ref, where: `${at}.lifecycle_hooks[${i}]` }));
       spec.stat_handlers.forEach((ref, i) => refs.push({ kind: 'statsHandlers', ref, where: `${at}.stat_handlers[${i}]` }));
