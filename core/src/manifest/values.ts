@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import { z } from 'zod';
-import { closest } from './suggest.js';
+import { distance } from './suggest.js';
 
 /** The longest delay a Node timer can wait: `setTimeout` fires after 1 ms for anything larger. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -22,8 +22,7 @@ export const SIGNAL_NAMES: readonly string[] = Object.keys(constants.signals);
 /** A signal name Node knows; an unknown one gets a did-you-mean (`TERM` -> `SIGTERM`). */
 export const signalName = z.string({ error: 'expected a signal name such as "SIGTERM" or "SIGINT"' }).superRefine((value, context) => {
   if (SIGNAL_NAMES.includes(value)) return;
-  const prefixed = `SIG${value.toUpperCase()}`;
-  const match = SIGNAL_NAMES.includes(prefixed) ? prefixed : closest(value, SIGNAL_NAMES);
+  const match = likelySignal(value);
   context.addIssue({
     code: 'custom',
     input: value,
@@ -35,4 +34,18 @@ export const signalName = z.string({ error: 'expected a signal name such as "SIG
 /** Text handed to the kernel (paths, argv, env): a NUL byte would end it early, so it is refused. */
 export function kernelText(schema: z.ZodString = z.string()): z.ZodString {
   return schema.refine((value) => !value.includes('\0'), { error: 'expected text without NUL bytes (a NUL cannot be passed to a process)' });
+}
+
+/**
+ * The signal `value` was probably meant to be: the same name in another case or without `SIG`,
+ * or one letter off or swapped. Stricter than the generic did-you-mean, which would suggest
+ * `SIGIOT` for `SIGFOO` (signal names are short and alike).
+ */
+function likelySignal(value: string): string | undefined {
+  const bare = value.toUpperCase().replace(/^SIG/, '');
+  const sorted = (text: string) => [...text].sort().join('');
+  return SIGNAL_NAMES.find((name) => {
+    const candidate = name.slice(3);
+    return candidate === bare || distance(candidate, bare) <= 1 || (candidate.length > 2 && sorted(candidate) === sorted(bare));
+  });
 }
