@@ -2,13 +2,18 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage, type 
 import { CliError } from './cli-error.js';
 import type { ControlEndpoint } from './control-endpoint.js';
 import type { ProcessView } from '../index.js';
+import { SseParser, parseJson, type ServerEvent } from './sse-parser.js';
 
 export type { ProcessView };
 
-/** One server-sent event: its `event:` name and parsed `data:`. */
-export interface ServerEvent {
-  event: string;
-  data: unknown;
+export type { ServerEvent };
+
+/** What {@link ControlClient.events} calls. */
+export interface EventHandlers {
+  /** The server accepted the subscription. */
+  onOpen?: () => void;
+  /** One event; a returned promise pauses reading until it settles (a rejection ends the stream with it). */
+  onEvent: (event: ServerEvent) => void | Promise<unknown>;
 }
 
 /**
@@ -35,29 +40,54 @@ export class ControlClient {
 
   /**
    * Read a server-sent event stream: `onOpen` once the server accepted it, then `onEvent` per
-   * event. Resolves when the server ends the stream (the pilot stopped) or `signal` aborts.
+   * event. When `onEvent` returns a promise (stdout is full), reading pauses until it settles,
+   * so the server, not this process, holds what a slow reader has not taken yet. Resolves when
+   * the server ends the stream (the pilot stopped) or `signal` aborts; rejects with a CliError
+   * when the connection is cut before the end or a handler fails.
    */
-  async events(path: string, handlers: { onOpen?: () => void; onEvent: (event: ServerEvent) => void }, signal?: AbortSignal): Promise<void> {
+  async events(path: string, handlers: EventHandlers, signal?: AbortSignal): Promise<void> {
     const response = await this.send('GET', path, { accept: 'text/event-stream' });
     if ((response.statusCode ?? 500) >= 400) {
       const body = await readBody(response);
-      throw this.httpError(response.statusCode ?? 500, safeJson(body));
+      throw this.httpError(response.statusCode ?? 500, parseJson(body));
     }
     handlers.onOpen?.();
-    const parser = new EventParser(handlers.onEvent);
     response.setEncoding('utf8');
     await new Promise<void>((resolve, reject) => {
+      const fail = (error: unknown) => {
+        response.destroy();
+        reject(error);
+      };
+      const waits: Promise<unknown>[] = [];
+      const parser = new SseParser((event) => {
+        const wait = handlers.onEvent(event);
+        if (wait) waits.push(wait);
+      });
       const abort = () => {
         response.destroy();
         resolve();
       };
       if (signal?.aborted) return abort();
       signal?.addEventListener('abort', abort, { once: true });
-      response.on('data', (chunk: string) => parser.push(chunk));
+      response.on('data', (chunk: string) => {
+        try {
+          parser.push(chunk);
+        } catch (error) {
+          return fail(error);
+        }
+        if (waits.length === 0) return;
+        response.pause();
+        Promise.all(waits.splice(0)).then(() => response.resume(), fail);
+      });
       response.on('end', resolve);
-      response.on('close', resolve);
-      response.on('error', reject);
+      // 'close' without 'end': the server (or the network) cut the stream; it did not end it.
+      response.on('close', () => (signal?.aborted || response.complete ? resolve() : fail(this.cutError())));
+      response.on('error', () => fail(this.cutError()));
     });
+  }
+
+  private cutError(): CliError {
+    return new CliError(`the connection to the pilot at ${this.endpoint.description} was cut before the event stream ended: the pilot may have crashed or stopped serving this client; run the command again`);
   }
 
   private send(method: string, path: string, headers: Record<string, string> = { accept: 'application/json' }): Promise<IncomingMessage> {
@@ -89,48 +119,6 @@ export class ControlClient {
     const message = typeof (body as { error?: unknown })?.error === 'string' ? (body as { error: string }).error : `HTTP ${status}`;
     const hint = status === 401 ? '; pass the token with --token or PILOT_TOKEN (it is in .pilot/token next to the manifest)' : '';
     return new CliError(`${message}${hint}`);
-  }
-}
-
-/** Incremental text/event-stream parser: `event:` and `data:` lines, a blank line ends an event. */
-class EventParser {
-  private buffer = '';
-  private event = 'message';
-  private data: string[] = [];
-
-  constructor(private readonly emit: (event: ServerEvent) => void) {}
-
-  push(chunk: string): void {
-    this.buffer += chunk;
-    let newline = this.buffer.indexOf('\n');
-    while (newline !== -1) {
-      this.line(this.buffer.slice(0, newline).replace(/\r$/, ''));
-      this.buffer = this.buffer.slice(newline + 1);
-      newline = this.buffer.indexOf('\n');
-    }
-  }
-
-  private line(line: string): void {
-    if (line === '') {
-      if (this.data.length > 0) this.emit({ event: this.event, data: safeJson(this.data.join('\n')) });
-      this.event = 'message';
-      this.data = [];
-      return;
-    }
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'event') this.event = value;
-    else if (field === 'data') this.data.push(value);
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }
 

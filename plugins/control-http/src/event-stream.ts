@@ -3,15 +3,38 @@ import type { LogEvent, StateEvent } from './feed.js';
 
 /** Comment line sent every this many ms so that proxies and clients see the stream is alive. */
 const HEARTBEAT_MS = 15_000;
-/** A client this far behind is dropped: one stalled reader must not grow the pilot's memory. */
-const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Past this many bytes queued for a client, its events are dropped (and counted) instead of queued. */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Once the queue is back under this, the client is told how many events it missed and gets events again. */
+const RESUME_BYTES = MAX_BUFFERED_BYTES / 4;
+/** A client that read nothing for this long while its events were dropped is disconnected. */
+const STALLED_MS = 4 * HEARTBEAT_MS;
+
+/** What a slow client missed, sent as `event: dropped` once it catches up. */
+export interface DroppedEvent {
+  /** `log` events dropped. */
+  log: number;
+  /** `state` events dropped. */
+  state: number;
+}
+
+type EventType = keyof DroppedEvent;
+
+/** One subscriber and what it has missed since it fell behind. */
+interface Client {
+  res: ServerResponse;
+  dropped: (DroppedEvent & { since: number }) | undefined;
+}
 
 /**
- * The clients of `GET /v1/events` (server-sent events). One Set of responses; a client leaves
- * it when its connection closes, so nothing is written to a gone client and nothing leaks.
+ * The clients of `GET /v1/events` (server-sent events). A client leaves when its connection
+ * closes, so nothing is written to a gone client. Memory per client is bounded: a client that
+ * reads more slowly than events come (`pilot logs -f` of a child printing 20 MB/s) gets events
+ * dropped while more than {@link MAX_BUFFERED_BYTES} wait for it, then one `event: dropped`
+ * with the counts, then events again. One that reads nothing for {@link STALLED_MS} is dropped.
  */
 export class EventStream {
-  private readonly clients = new Set<ServerResponse>();
+  private readonly clients = new Map<ServerResponse, Client>();
   private heartbeat: NodeJS.Timeout | undefined;
 
   /** Number of connected clients. */
@@ -28,7 +51,8 @@ export class EventStream {
     });
     // Tells the client it is subscribed: events from here on will reach it.
     res.write(': connected\n\n');
-    this.clients.add(res);
+    const client: Client = { res, dropped: undefined };
+    this.clients.set(res, client);
     const leave = () => {
       this.clients.delete(res);
       if (this.clients.size === 0) this.stopHeartbeat();
@@ -36,6 +60,8 @@ export class EventStream {
     // The response closes when the client disconnects (or the server ends it); the request's own
     // 'close' may fire as soon as its (empty) body is read, so it is not a disconnect signal.
     res.on('close', leave);
+    // Without this, a client that caught up after a drop would hear of it only with the next event.
+    res.on('drain', () => this.catchUp(client));
     this.startHeartbeat();
   }
 
@@ -51,33 +77,50 @@ export class EventStream {
 
   /** End every stream (the server is closing). */
   closeAll(): void {
-    for (const res of this.clients) res.end();
+    for (const res of this.clients.keys()) res.end();
     this.clients.clear();
     this.stopHeartbeat();
   }
 
-  private send(type: string, data: unknown): void {
+  private send(type: EventType, data: unknown): void {
     if (this.clients.size === 0) return;
     const frame = `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const res of this.clients) this.write(res, frame);
+    for (const client of this.clients.values()) this.write(client, frame, type);
   }
 
-  private write(res: ServerResponse, frame: string): void {
-    if (res.writableLength > MAX_BUFFERED_BYTES) {
-      this.clients.delete(res);
-      res.destroy();
-      return;
+  private write(client: Client, frame: string, type: EventType | undefined): void {
+    this.catchUp(client);
+    if (client.dropped === undefined && client.res.writableLength > MAX_BUFFERED_BYTES) {
+      client.dropped = { log: 0, state: 0, since: Date.now() };
     }
-    res.write(frame);
+    if (client.dropped === undefined) client.res.write(frame);
+    else if (type !== undefined) client.dropped[type] += 1;
+  }
+
+  /** A dropping client whose queue has shrunk hears what it missed, and gets events again. */
+  private catchUp(client: Client): void {
+    const { dropped, res } = client;
+    if (dropped === undefined || res.writableLength > RESUME_BYTES || res.destroyed) return;
+    client.dropped = undefined;
+    res.write(`event: dropped\ndata: ${JSON.stringify({ log: dropped.log, state: dropped.state })}\n\n`);
   }
 
   private startHeartbeat(): void {
     if (this.heartbeat) return;
-    this.heartbeat = setInterval(() => {
-      for (const res of this.clients) this.write(res, ': keep-alive\n\n');
-    }, HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     // The heartbeat alone must never keep the pilot's process alive.
     this.heartbeat.unref();
+  }
+
+  private beat(): void {
+    const now = Date.now();
+    for (const client of this.clients.values()) {
+      if (client.dropped !== undefined && now - client.dropped.since > STALLED_MS) {
+        // Nothing can reach it through the full queue, so there is no reason to send: just go.
+        this.clients.delete(client.res);
+        client.res.destroy();
+      } else this.write(client, ': keep-alive\n\n', undefined);
+    }
   }
 
   private stopHeartbeat(): void {
