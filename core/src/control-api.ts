@@ -11,6 +11,8 @@ export interface ProcessView {
   restarts: number;
   returnCode: number | null;
   signal: string | null;
+  /** The last exit, kept across restarts: code or signal and when (ms since epoch); null before the first exit. */
+  lastExit: { code: number | null; signal: string | null; time: number } | null;
   /** Milliseconds since the current instance was spawned; null when none is alive. */
   uptimeMs: number | null;
   /** CPU % of the process tree from the latest stats sample; null before the first one. */

@@ -25,7 +25,7 @@ export function formatBytes(bytes: number | null): string {
 }
 
 /** The `pilot status` table. */
-export function formatStatus(processes: readonly ProcessView[]): string {
+export function formatStatus(processes: readonly ProcessView[], now = Date.now()): string {
   const rows = processes.map((view) => [
     view.name,
     view.status,
@@ -34,7 +34,7 @@ export function formatStatus(processes: readonly ProcessView[]): string {
     formatUptime(view.uptimeMs),
     view.cpu === null ? '-' : `${view.cpu.toFixed(1)}%`,
     formatBytes(view.memory),
-    lastExit(view),
+    lastExit(view, now),
   ]);
   return formatTable(['NAME', 'STATUS', 'PID', 'RESTARTS', 'UPTIME', 'CPU', 'MEMORY', 'LAST EXIT'], rows);
 }
@@ -45,7 +45,10 @@ export function formatOne(view: ProcessView): string {
   return `${view.name}: ${view.status}${pid}\n`;
 }
 
-function lastExit(view: ProcessView): string {
-  if (view.signal) return view.signal;
-  return view.returnCode === null ? '-' : `code ${view.returnCode}`;
+/** `code 3 (2m ago)` or `SIGKILL (5s ago)`: the last exit survives the restart that followed it. */
+function lastExit(view: ProcessView, now: number): string {
+  const exit = view.lastExit ?? (view.signal || view.returnCode !== null ? { code: view.returnCode, signal: view.signal, time: undefined } : null);
+  if (!exit) return '-';
+  const how = exit.signal ? exit.signal : `code ${exit.code}`;
+  return exit.time === undefined ? how : `${how} (${formatUptime(Math.max(0, now - exit.time))} ago)`;
 }

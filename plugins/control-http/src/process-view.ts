@@ -14,6 +14,7 @@ export function processView(info: ProcessInfo, feed: PilotFeed, now = Date.now()
     restarts: info.restarts,
     returnCode: info.returnCode,
     signal: info.signal,
+    lastExit: info.lastExit ?? null,
     uptimeMs: alive && info.startedAt !== undefined ? Math.max(0, now - info.startedAt) : null,
     cpu: stats?.cpu ?? null,
     memory: stats?.memory ?? null,
