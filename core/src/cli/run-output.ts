@@ -1,6 +1,8 @@
 import type { LogLine } from '../index.js';
 import { colors, processColor } from './colors.js';
+import { escapeControl } from './escape-control.js';
 import { eventText } from './event-text.js';
+import { OutputQueue } from './output-queue.js';
 import type { RunEvent, RunSink } from './run-events.js';
 import { StatusLine, type TerminalStream } from './status-line.js';
 
@@ -19,7 +21,7 @@ export interface OutputOptions {
   stderr: TerminalStream;
 }
 
-/** The sink `pilot run` reports to, plus `close()` to remove the status line at the end. */
+/** The sink `pilot run` reports to, plus `close()` to write what is queued and remove the status line. */
 export type RunOutput = RunSink & { close(): void };
 
 /** Create the output for `--output` `format`. */
@@ -29,48 +31,74 @@ export function createOutput(options: OutputOptions): RunOutput {
   return prettyOutput(options);
 }
 
+const droppedText = (count: number, stream: string) => `dropped ${count} ${count === 1 ? 'line' : 'lines'} of output while ${stream} was blocked`;
+
 function jsonOutput(out: TerminalStream): RunOutput {
   const time = (ms = Date.now()) => new Date(ms).toISOString();
+  const event = (fields: object) => `${JSON.stringify({ type: 'event', time: time(), ...fields })}\n`;
+  const queue = new OutputQueue(out, (lines) => event({ event: 'output-dropped', lines, message: droppedText(lines, 'stdout') }));
   return {
-    log: (process, line) => out.write(`${JSON.stringify({ type: 'log', time: time(line.time), process, stream: line.stream, text: line.text })}\n`),
-    event: (event) => out.write(`${JSON.stringify({ type: 'event', time: time(), ...event })}\n`),
-    close: () => undefined,
+    log: (process, line) => queue.write(`${JSON.stringify({ type: 'log', time: time(line.time), process, stream: line.stream, text: line.text })}\n`),
+    event: (fields) => queue.write(event(fields)),
+    close: () => queue.flush(),
   };
 }
 
-/** Process output untouched (stdout to stdout, stderr to stderr); pilot events on stderr. */
+/** Process output untouched (stdout to stdout, stderr to stderr, control characters too); pilot events on stderr. */
 function rawOutput(options: OutputOptions): RunOutput {
   const c = colors(false);
+  const err = new OutputQueue(options.stderr, (lines) => `[pilot] ${droppedText(lines, 'stderr')}\n`);
+  const out = new OutputQueue(options.stdout, (lines) => `[pilot] ${droppedText(lines, 'stdout')}\n`);
   return {
-    log: (_process, line) => (line.stream === 'stderr' ? options.stderr : options.stdout).write(`${line.text}\n`),
+    log: (_process, line) => (line.stream === 'stderr' ? err : out).write(`${line.text}\n`),
     event: (event) => {
       const text = eventText(event, c);
-      if (text !== undefined) options.stderr.write(`[pilot] ${text}\n`);
+      if (text !== undefined) err.write(`[pilot] ${text}\n`);
     },
-    close: () => undefined,
+    close: () => {
+      out.flush();
+      err.flush();
+    },
   };
 }
 
-/** `api   | line` per process line, `pilot > event` per event, aligned, coloured per process. */
+/**
+ * `api   | line` per process line, `pilot > event` per event, aligned, coloured per process.
+ * Control characters of process output are shown escaped; SGR colours pass only with colour on.
+ */
 function prettyOutput(options: OutputOptions): RunOutput {
   const c = colors(options.color);
   const width = Math.max(5, ...options.names.map((name) => name.length));
   const paint = new Map(options.names.map((name, index) => [name, processColor(c, index)]));
   const name = (process: string) => (paint.get(process) ?? c.bold)(process);
   const status = options.statusLine ? new StatusLine(options.stdout) : undefined;
-  const write = (text: string) => (status ? status.write(text) : options.stdout.write(text));
   const eventPrefix = `${c.bold('pilot'.padEnd(width))} ${c.dim('>')} `;
+  const target = status ? { write: (text: string) => status.write(text), once: options.stdout.once?.bind(options.stdout) } : options.stdout;
+  const queue = new OutputQueue(target, (lines) => `${eventPrefix}${c.yellow(droppedText(lines, 'stdout'))}\n`);
+  // The prefix of each process and stream, built once: per line there is one concatenation.
+  const prefixes = new Map<string, { stdout: string; stderr: string }>();
+  const prefixOf = (process: string) => {
+    let prefix = prefixes.get(process);
+    if (!prefix) {
+      const label = (paint.get(process) ?? c.bold)(process.padEnd(width));
+      prefix = { stdout: `${label} ${c.dim('|')} `, stderr: `${label} ${c.red('|')} ` };
+      prefixes.set(process, prefix);
+    }
+    return prefix;
+  };
   return {
     log(process: string, line: LogLine) {
-      const separator = line.stream === 'stderr' ? c.red('|') : c.dim('|');
-      write(`${(paint.get(process) ?? c.bold)(process.padEnd(width))} ${separator} ${line.text}\n`);
+      queue.write(`${prefixOf(process)[line.stream]}${escapeControl(line.text, options.color)}\n`);
     },
     event(event: RunEvent) {
       if (status) track(status, event);
       const text = eventText(event, c, name);
-      if (text !== undefined) write(`${eventPrefix}${text}\n`);
+      if (text !== undefined) queue.write(`${eventPrefix}${text}\n`);
     },
-    close: () => status?.close(),
+    close: () => {
+      queue.flush();
+      status?.close();
+    },
   };
 }
 

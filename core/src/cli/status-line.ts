@@ -1,6 +1,8 @@
 /** A terminal stream we may draw on. */
 export interface TerminalStream {
   write(text: string): boolean;
+  /** 'drain' after write() returned false. */
+  once?(event: 'drain', listener: () => void): unknown;
   columns?: number;
 }
 
@@ -19,9 +21,9 @@ export class StatusLine {
 
   constructor(private readonly out: TerminalStream) {}
 
-  /** Write whole lines above the status line. */
-  write(text: string): void {
-    this.out.write(this.erase() + text + this.render());
+  /** Write whole lines above the status line; false when the terminal wants a 'drain' first. */
+  write(text: string): boolean {
+    return this.out.write(this.erase() + text + this.render());
   }
 
   /** `process` is now waiting for readiness (`what` is the strategy, if any). */

@@ -109,3 +109,16 @@ test('--only runs the named processes and their dependencies, nothing else', asy
   expect(result.stdout).toContain('\r\x1b[2K');
   expect(result.stdout.trimEnd().split('\n').at(-1)).not.toContain('waiting for');
 });
+
+test('pretty output shows control sequences of a child escaped (colours kept only with colour on); raw passes them as printed', async () => {
+  const file = writeManifest(sandbox, {
+    processes: [{ name: 'esc', path: '/bin/sh', args: ['-c', `printf '\\033[2J\\033]0;title\\007\\033[31mred\\033[0m\\n'; exec sleep 1000`] }],
+  });
+  const run = (args: string[], env: Record<string, string> = {}) => pilot(['run', file, '--stop-after', '0.3', ...args], { cwd: sandbox.directory, marker: sandbox.marker, env });
+  const plain = await run([]);
+  expect(plain.stdout.split('\n')).toContain('esc   | \\x1b[2J\\x1b]0;title\\x07\\x1b[31mred\\x1b[0m');
+  const coloured = await run([], { FORCE_COLOR: '1' });
+  expect(coloured.stdout).toContain('\\x1b[2J\\x1b]0;title\\x07\x1b[31mred\x1b[0m\n');
+  const raw = await run(['--output', 'raw']);
+  expect(raw.stdout).toBe('\x1b[2J\x1b]0;title\x07\x1b[31mred\x1b[0m\n');
+});

@@ -1,0 +1,78 @@
+/** A stream `pilot run` writes to: a terminal, a file or a pipe (process.stdout or stderr). */
+export interface WritableTarget {
+  write(text: string): boolean;
+  /** 'drain' after write() returned false (net.Socket, tty.WriteStream). */
+  once?(event: 'drain', listener: () => void): unknown;
+}
+
+/** Text queued while the target is blocked, beyond which whole lines are dropped and counted. */
+export const QUEUE_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Whole lines on their way to one output stream, batched and bounded. Lines written in one turn
+ * of the event loop (all the lines of one read chunk) go out as one write. When the target stops
+ * taking data (a pipe or FIFO whose reader stopped reading), at most {@link QUEUE_LIMIT_BYTES}
+ * wait for 'drain'; later lines are dropped and counted, and once the target drains the queue
+ * is written, then `notice(dropped)`. Children are never slowed down by a stalled reader, and
+ * the pilot's memory stays bounded.
+ */
+export class OutputQueue {
+  private batch: string[] = [];
+  private bytes = 0;
+  private scheduled = false;
+  private blocked = false;
+  private dropped = 0;
+
+  constructor(
+    private readonly target: WritableTarget,
+    /** The line to print after `count` lines were dropped. */
+    private readonly notice: (count: number) => string,
+    private readonly limit = QUEUE_LIMIT_BYTES,
+  ) {}
+
+  /** Queue `text`: one or more whole lines, each ending in `\n`. */
+  write(text: string): void {
+    if (this.blocked && this.bytes >= this.limit) {
+      this.dropped += countLines(text);
+      return;
+    }
+    this.batch.push(text);
+    this.bytes += text.length;
+    if (!this.scheduled && !this.blocked) {
+      this.scheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  /** Write what is queued now (at the end of a run). Lines still blocked are left to the target. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.blocked || this.batch.length === 0) return;
+    const text = this.batch.length === 1 ? this.batch[0]! : this.batch.join('');
+    this.batch = [];
+    this.bytes = 0;
+    if (this.target.write(text) || !this.target.once) return;
+    this.blocked = true;
+    this.target.once('drain', () => this.drained());
+  }
+
+  /** Lines dropped since the last notice. */
+  get droppedLines(): number {
+    return this.dropped;
+  }
+
+  private drained(): void {
+    this.blocked = false;
+    if (this.dropped > 0) {
+      this.batch.push(this.notice(this.dropped));
+      this.dropped = 0;
+    }
+    this.flush();
+  }
+}
+
+function countLines(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count += 1;
+  return count;
+}
