@@ -88,6 +88,10 @@ function commandLine(request: SpawnRequest): [string, string[]] {
     args = ['-c', request.affinity.join(','), file, ...args];
     file = 'taskset';
   }
+  if (launcher && launcher.length > 0) {
+    args = [...launcher.slice(1), file, ...args];
+    file = launcher[0]!;
+  }
   return [file, args];
 }
 
