@@ -38,10 +38,12 @@ export interface SpawnedChild {
  * (always read: an unread pipe blocks the child). stdout and stderr are real pipes (see
  * {@link PipePool}), so a child may open /dev/stdout. Rejects with a message that says what is
  * wrong (missing working directory, missing or non-executable file, `spawn failed: EMFILE (too
- * many open files)`) instead of "spawn ENOENT".
+ * many open files)`) instead of "spawn ENOENT". `launcher` (an executor's wrapper that execs its
+ * last arguments in place, so the pid stays) goes before the command: e.g. a shell that moves
+ * itself into a cgroup first.
  */
-export async function spawnChild(name: string, request: SpawnRequest, onLine: (line: LogLine) => void): Promise<SpawnedChild> {
-  const [file, args] = commandLine(request);
+export async function spawnChild(name: string, request: SpawnRequest, onLine: (line: LogLine) => void, launcher?: string[]): Promise<SpawnedChild> {
+  const [file, args] = commandLine(request, launcher);
   let pipes: [PipeEnds, PipeEnds] | undefined;
   try {
     pipes = await takePipes();
@@ -81,7 +83,7 @@ function started(name: string, request: SpawnRequest, child: ChildProcess, strea
 }
 
 /** The argv to exec: through `/bin/sh -c` when asked, under taskset for an affinity. */
-function commandLine(request: SpawnRequest): [string, string[]] {
+function commandLine(request: SpawnRequest, launcher: string[] | undefined): [string, string[]] {
   let file = request.shell ? '/bin/sh' : request.command;
   let args = request.shell ? ['-c', [request.command, ...request.args].join(' ')] : request.args;
   if (request.affinity && request.affinity.length > 0 && process.platform === 'linux') {
