@@ -14,7 +14,7 @@ import { ProcessPilot, type PilotOptions } from './pilot.js';
  */
 export async function startPilot(manifest: string | Manifest, options: PilotOptions & { load?: LoadOptions } = {}): Promise<ProcessPilot> {
   const { load, ...pilotOptions } = options;
-  const loaded = typeof manifest === 'string' ? await ProcessManifest.fromFile(manifest, load) : manifest;
+  const loaded = typeof manifest === 'string' ? await ProcessManifest.fromFile(manifest, { pilotOptions, ...load }) : manifest;
   const pilot = new ProcessPilot(loaded, pilotOptions);
   await pilot.start();
   return pilot;

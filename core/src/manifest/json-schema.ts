@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PluginRegistries } from '../plugins/plugin-set.js';
 import { manifestSchema } from './schema.js';
+import { SIGNAL_NAMES } from './values.js';
 
 type JsonSchema = Record<string, any>;
 
@@ -16,6 +17,8 @@ function toJson(schema: z.ZodType): JsonSchema {
 export function manifestJsonSchema(registries?: PluginRegistries): JsonSchema {
   const schema = toJson(manifestSchema);
   schema.title = 'ProcessPilot manifest';
+  // The signal check is a refinement, which JSON Schema cannot express: the names are listed instead.
+  schema.properties.processes.items.properties.stop_signal.enum = [...SIGNAL_NAMES];
   if (!registries) return schema;
   const process = schema.properties.processes.items as JsonSchema;
   const strategies = registries.readiness.names();

@@ -1,25 +1,15 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProcessManifest, PilotError, manifestJsonSchema } from '../../src/index.js';
+import { ProcessManifest, manifestJsonSchema } from '../../src/index.js';
 import { Sandbox, fixture } from '../support/index.js';
+import { errorOf } from './manifest-errors.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
   sandbox = new Sandbox();
 });
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
-
-/** The PilotError thrown by `load`, or a failure if it did not throw one. */
-async function errorOf(load: () => unknown): Promise<PilotError> {
-  try {
-    await load();
-  } catch (error) {
-    if (error instanceof PilotError) return error;
-    throw error;
-  }
-  throw new Error('expected a PilotError, but loading succeeded');
-}
 
 describe('a process_pilot manifest', () => {
   test('loads unchanged with process_pilot defaults', async () => {
@@ -238,4 +228,7 @@ test('the JSON Schema is generated from the zod schema', () => {
   expect(process.additionalProperties).toBe(false);
   expect(process.properties.shutdown_strategy.enum).toEqual(['restart', 'do_not_restart', 'shutdown_everything']);
   expect(process.required).toEqual(['name', 'path']);
+  expect(process.properties.stop_signal.enum).toEqual(expect.arrayContaining(['SIGTERM', 'SIGINT', 'SIGUSR2']));
+  expect(process.properties.stop_signal.enum).not.toContain('SIGFOO');
+  expect(process.properties.ready_timeout_sec.maximum).toBe(2_147_483.647);
 });
