@@ -4,7 +4,7 @@ import { openJsonlSink } from './jsonl-sink.js';
 import { jsonlOptionsSchema, type JsonlOptions } from './options.js';
 
 export { jsonlOptionsSchema, type JsonlOptions } from './options.js';
-export { openJsonlSink, toRecord, type JsonlRecord } from './jsonl-sink.js';
+export { openJsonlSink, toRecord, type JsonlRecord, type JsonlSinkOptions } from './jsonl-sink.js';
 
 /**
  * The `jsonl` stats handler: appends every sample of the processes that list it to a file, one
@@ -13,7 +13,7 @@ export { openJsonlSink, toRecord, type JsonlRecord } from './jsonl-sink.js';
 export const jsonlHandler: StatsHandler<JsonlOptions> = {
   name: 'jsonl',
   options: jsonlOptionsSchema,
-  create: ({ options, baseDirectory }) => openJsonlSink(resolve(baseDirectory, options.path)),
+  create: ({ options, baseDirectory }) => openJsonlSink(resolve(baseDirectory, options.path), { errorIntervalMs: options.error_interval * 1000 }),
 };
 
 /**
