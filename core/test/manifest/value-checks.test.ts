@@ -37,7 +37,7 @@ describe('durations', () => {
       { ready_timeout_sec: 2_200_000, timeout: 2_200_000, restart_backoff: { initial_delay: 2_200_000, max_delay: 3e6, reset_after: 1e9 } },
       { kill_timeout: 2_200_000, stats_interval: 2_200_000 },
     );
-    expect(problems.sort()).toEqual(
+    expect([...problems].sort()).toEqual(
       [
         `kill_timeout: ${cap}, got 2200000`,
         `processes[0].ready_timeout_sec: ${cap}, got 2200000`,
