@@ -41,10 +41,26 @@ class Output {
   }
 }
 
-/** The `event: dropped` notice, on stderr so that stdout stays the process's output. */
-function droppedNotice(data: unknown): string {
-  const log = Number((data as { log?: unknown })?.log) || 0;
-  return `pilot logs: the pilot dropped ${log} log line${log === 1 ? '' : 's'} (of all its processes) because this command read more slowly than they came; the output above has a gap there\n`;
+/** At most one gap notice per this many ms: a reader that stays too slow would otherwise get one per catch-up. */
+const NOTICE_MS = 1000;
+
+/** Gap notices (`event: dropped`), on stderr so that stdout stays the process's output. */
+class GapNotices {
+  private unreported = 0;
+  private last = -Infinity;
+
+  add(data: unknown): void {
+    this.unreported += Number((data as { log?: unknown })?.log) || 0;
+    if (Date.now() - this.last >= NOTICE_MS) this.flush();
+  }
+
+  flush(): void {
+    if (this.unreported === 0) return;
+    const count = this.unreported;
+    this.unreported = 0;
+    this.last = Date.now();
+    process.stderr.write(`pilot logs: the pilot dropped ${count} log line${count === 1 ? '' : 's'} (of all its processes) because this command read more slowly than they came; the output above has a gap there\n`);
+  }
 }
 
 /**
@@ -54,6 +70,7 @@ function droppedNotice(data: unknown): string {
  */
 export async function followLogs(client: ControlClient, name: string, tailPath: string, format: (line: LogEntry) => string): Promise<void> {
   const output = new Output(process.stdout, format);
+  const gaps = new GapNotices();
   let pending: LogEntry[] | undefined = [];
   let tailPrinted!: () => void;
   const tailDone = new Promise<void>((resolve) => (tailPrinted = resolve));
@@ -61,7 +78,7 @@ export async function followLogs(client: ControlClient, name: string, tailPath: 
   const key = (line: LogEntry) => `${line.stream}:${line.text}`;
   const isNew = (line: LogEntry) => line.time > newest.time || (line.time === newest.time && !newest.seen.has(key(line)));
   const onEvent = (event: ServerEvent): Promise<unknown> | undefined => {
-    if (event.event === 'dropped') process.stderr.write(droppedNotice(event.data));
+    if (event.event === 'dropped') gaps.add(event.data);
     const line = event.data as LogEntry & { name?: string };
     if (event.event !== 'log' || line?.name !== name || typeof line.text !== 'string') return undefined;
     if (!pending) return output.print(line);
@@ -90,6 +107,6 @@ export async function followLogs(client: ControlClient, name: string, tailPath: 
   pending = undefined;
   for (const line of buffered.filter(isNew)) await output.print(line);
   tailPrinted();
-  await streaming;
+  await streaming.finally(() => gaps.flush());
   if (!output.closed) process.stderr.write('the pilot stopped; no more lines\n');
 }

@@ -41,6 +41,16 @@ export class FakeControlServer {
     for (const stream of this.streams) stream.write(`event: log\ndata: ${data}\n\n`);
   }
 
+  /** Write `text` as is to every event stream, as one chunk. */
+  raw(text: string | Buffer): void {
+    for (const stream of this.streams) stream.write(text);
+  }
+
+  /** Cut every event stream without ending it (a crashed server). */
+  cut(): void {
+    for (const stream of this.streams) stream.destroy();
+  }
+
   /** End every stream and stop listening. */
   async close(): Promise<void> {
     for (const stream of this.streams) stream.end();

@@ -24,8 +24,10 @@ export interface ApiContext {
 
 /**
  * The control API's request handler. Checks run before anything is dispatched, cheapest and
- * most telling first: Host/Origin (403), token (401), declared size (413), route (404/405),
- * body (413), process name (404). Only then does the route touch the pilot.
+ * most telling first: Host/Origin (403), token (401), declared size (413), route (404/405) on
+ * the headers alone (the server also passes it `Expect: 100-continue` requests, which are told
+ * to continue only once admitted), then body (413), process name (404). Only then does the
+ * route touch the pilot.
  */
 export function createApiHandler(context: ApiContext): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -34,10 +36,9 @@ export function createApiHandler(context: ApiContext): (req: IncomingMessage, re
 }
 
 async function handle(context: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  checkHostAndOrigin(req, context.transport);
-  context.auth?.check(req);
-  checkDeclaredLength(req, context.maxBodyBytes);
-  const route = matchRoute(req.method, req.url);
+  const route = admit(context, req);
+  // Only an admitted client is invited to send its body (Node would otherwise say 100 Continue to anyone).
+  if (/^100-continue$/i.test(req.headers.expect ?? '')) res.writeContinue();
   // No route takes a body; it is read (bounded) so that the connection can be reused.
   await readBody(req, context.maxBodyBytes);
   if ('name' in route && context.pilot.getProcessByName(route.name) === undefined) {
@@ -45,6 +46,14 @@ async function handle(context: ApiContext, req: IncomingMessage, res: ServerResp
     throw new HttpError(404, `no process is named "${route.name}"; known: ${known.join(', ')}`);
   }
   await serve(context, route, req, res);
+}
+
+/** The checks made on the headers alone, before a byte of the body is read. */
+function admit(context: ApiContext, req: IncomingMessage): Route {
+  checkHostAndOrigin(req, context.transport);
+  context.auth?.check(req);
+  checkDeclaredLength(req, context.maxBodyBytes);
+  return matchRoute(req.method, req.url);
 }
 
 async function serve(context: ApiContext, route: Route, req: IncomingMessage, res: ServerResponse): Promise<void> {

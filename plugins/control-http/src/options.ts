@@ -22,6 +22,17 @@ export const controlHttpOptionsSchema = z
     max_body_bytes: z.number().int().positive().default(16_384),
     /** A request not fully received within this many ms gets 408. @default 10000 */
     request_timeout_ms: z.number().int().positive().default(10_000),
+    /**
+     * Open connections at most (idle, in flight and event streams); past it a new connection is
+     * closed at once, before anything is read from it. @default 256
+     */
+    max_connections: z
+      .number({ error: 'expected a whole number of connections 1-65536' })
+      .int({ error: 'expected a whole number of connections 1-65536' })
+      .min(1, { error: 'expected a whole number of connections 1-65536' })
+      .max(65_536, { error: 'expected a whole number of connections 1-65536' })
+      .default(256)
+      .describe('open connections at most; more are closed at once'),
   })
   .refine((options) => !(options.socket && options.tcp), {
     error: 'set either socket or tcp, not both',

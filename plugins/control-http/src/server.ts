@@ -37,22 +37,23 @@ export async function startHttpControlServer(context: StartContext): Promise<Con
   const events = new EventStream();
   const actions = new ActionRunner(pilot);
   const server = createHttpServer(options.request_timeout_ms);
+  limitConnections(server, options.max_connections, pilot);
   // Accept failures (EMFILE, ...) are emitted on the server; unhandled they would crash the pilot.
   server.on('error', (error) => {
     if (server.listening) reportError(pilot, new PilotError('PILOT_PLUGIN_HOOK', `[plugin @pilot/plugin-control-http] control server error: ${error.message}`, { cause: error, plugin: '@pilot/plugin-control-http' }));
   });
-  server.on(
-    'request',
-    createApiHandler({
-      pilot,
-      feed,
-      events,
-      actions,
-      transport: options.tcp ? 'tcp' : 'unix',
-      auth: token === undefined ? undefined : new BearerAuth(token),
-      maxBodyBytes: options.max_body_bytes,
-    }),
-  );
+  const handler = createApiHandler({
+    pilot,
+    feed,
+    events,
+    actions,
+    transport: options.tcp ? 'tcp' : 'unix',
+    auth: token === undefined ? undefined : new BearerAuth(token),
+    maxBodyBytes: options.max_body_bytes,
+  });
+  server.on('request', handler);
+  // Handled like any request: the handler sends 100 Continue only after the token and other header checks.
+  server.on('checkContinue', handler);
   let socket: SocketIdentity | undefined;
   let url: string | null = null;
   try {
@@ -102,7 +103,9 @@ function createHttpServer(requestTimeoutMs: number): Server {
     requireHostHeader: false,
   });
   const responses = new WeakMap<Socket, ServerResponse>();
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => responses.set(req.socket, res));
+  const remember = (req: IncomingMessage, res: ServerResponse) => responses.set(req.socket, res);
+  server.on('request', remember);
+  server.on('checkContinue', remember);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || responses.get(socket)?.headersSent) {
       socket.destroy();
@@ -117,6 +120,28 @@ function createHttpServer(requestTimeoutMs: number): Server {
     socket.end(rawErrorResponse(status, reason, message), () => socket.destroy());
   });
   return server;
+}
+
+/** At most one report per this many ms of connections refused for the limit. */
+const REFUSED_REPORT_MS = 60_000;
+
+/**
+ * Refuse connections past `max`: node closes the accepted handle before creating a socket or
+ * reading a byte, so a flood of connections costs an accept and a close each. Refusals are
+ * reported, at most once a minute with the count, so that a flood cannot flood the log too.
+ */
+function limitConnections(server: Server, max: number, pilot: ProcessPilot): void {
+  server.maxConnections = max;
+  let refused = 0;
+  let lastReport = -Infinity;
+  server.on('drop', () => {
+    refused += 1;
+    if (Date.now() - lastReport < REFUSED_REPORT_MS) return;
+    lastReport = Date.now();
+    const message = `[plugin @pilot/plugin-control-http] refused ${refused} connection${refused === 1 ? '' : 's'}: max_connections (${max}) are open; raise control_server.options.max_connections if these clients are yours`;
+    refused = 0;
+    reportError(pilot, new PilotError('PILOT_PLUGIN_HOOK', message, { plugin: '@pilot/plugin-control-http' }));
+  });
 }
 
 function listenOnTcp(server: Server, tcp: NonNullable<ControlHttpOptions['tcp']>): Promise<string> {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ManifestInput } from '@pilot/core';
+import { ProcessManifest, type ManifestInput } from '@pilot/core';
 import controlHttp from '@pilot/plugin-control-http';
 import { MARKER_VARIABLE, Sandbox, eventually, isAlive } from '../../../core/test/support/index.js';
 import { call, fixture, modeOf, openConnection, openEvents, readJson } from './support.js';
@@ -44,9 +44,6 @@ const exitOf = (child: ChildProcess): Promise<number | null> =>
 test('the socket is 0600 in a 0700 directory, and control.json and the token 0600, even under umask 000', async () => {
   const previous = process.umask(0);
   try {
-    // A pre-existing, too open state directory is tightened, not trusted.
-    mkdirSync(stateDirectory(), { mode: 0o777 });
-    chmodSync(stateDirectory(), 0o777);
     const pilot = await pilotFor();
     await pilot.start();
     expect(modeOf(stateDirectory())).toBe(0o700);
@@ -71,6 +68,53 @@ test('the socket is 0600 in a 0700 directory, and control.json and the token 060
     expect((await call({ socketPath: socket }, '/v1/processes')).status).toBe(200);
   } finally {
     process.umask(previous);
+  }
+});
+
+test('an existing state directory open to others, or owned by another user, is refused, not tightened', async () => {
+  mkdirSync(stateDirectory(), { mode: 0o700 });
+  chmodSync(stateDirectory(), 0o770);
+  const pilot = await pilotFor();
+  const spawned: string[] = [];
+  pilot.hooks.spawn.tap('test', (info) => spawned.push(info.name));
+  await expect(pilot.start()).rejects.toThrow(`control server: ${stateDirectory()} is open to other users (mode 0770), so what is in it may not be ours; check its content and run chmod 700 ${stateDirectory()}`);
+  expect(modeOf(stateDirectory())).toBe(0o770);
+  expect(spawned).toEqual([]);
+  if (process.getuid?.() !== 0) return;
+  // As root the test can play the other user: a 0700 directory that is not ours is refused too.
+  chmodSync(stateDirectory(), 0o700);
+  chownSync(stateDirectory(), 65534, 65534);
+  await expect(pilotFor().then((second) => second.start())).rejects.toThrow(/is owned by uid 65534, not by this pilot's user \(uid 0\)/);
+});
+
+test('without a manifest file the runtime directory is a fresh mkdtemp, never a squatted predictable one', async () => {
+  const runtime = join(sandbox.directory, 'runtime');
+  mkdirSync(runtime, { mode: 0o700 });
+  // What another user could have prepared under the old predictable name, with a socket of theirs.
+  const squatted = join(runtime, `pilot-${process.pid}`);
+  mkdirSync(squatted, { mode: 0o777 });
+  chmodSync(squatted, 0o777);
+  if (process.getuid?.() === 0) chownSync(squatted, 65534, 65534);
+  const previous = process.env.XDG_RUNTIME_DIR;
+  process.env.XDG_RUNTIME_DIR = runtime;
+  try {
+    const manifest = ProcessManifest.fromObject({ control_server: 'http', processes: [{ name: 'web', path: fixture('chatty.sh'), env: { [MARKER_VARIABLE]: sandbox.marker } }] });
+    const pilot = sandbox.pilot(manifest, { plugins: [controlHttp()] });
+    await pilot.start();
+    const created = readdirSync(runtime).filter((name) => name !== `pilot-${process.pid}`);
+    expect(created).toEqual([expect.stringMatching(new RegExp(`^pilot-${process.pid}-[A-Za-z0-9]{6}$`))]);
+    const directory = join(runtime, created[0]!);
+    expect(modeOf(directory)).toBe(0o700);
+    expect(statSync(directory).uid).toBe(process.getuid!());
+    const socketPath = join(directory, 'control.sock');
+    expect(readJson(join(directory, 'control.json'))).toEqual({ socket: socketPath, url: null, pid: process.pid });
+    expect((await call({ socketPath }, '/v1/processes/web')).json.status).toBe('running');
+    expect(readdirSync(squatted)).toEqual([]);
+    await pilot.stop();
+    expect(existsSync(directory)).toBe(false);
+  } finally {
+    if (previous === undefined) delete process.env.XDG_RUNTIME_DIR;
+    else process.env.XDG_RUNTIME_DIR = previous;
   }
 });
 
@@ -144,7 +188,8 @@ test('stop ends idle connections and event streams and removes the socket and co
 
 test('an embedding process exits by itself after stop; without a manifest file it listens in the runtime directory', async () => {
   const child = await runFixture('embed.mjs', [], 'ready', { XDG_RUNTIME_DIR: sandbox.directory });
-  const runtime = join(sandbox.directory, `pilot-${child.pid}`);
+  const [created] = readdirSync(sandbox.directory).filter((name) => name.startsWith(`pilot-${child.pid}-`));
+  const runtime = join(sandbox.directory, created!);
   const socketPath = join(runtime, 'control.sock');
   expect(modeOf(runtime)).toBe(0o700);
   expect(modeOf(socketPath)).toBe(0o600);
