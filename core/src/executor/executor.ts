@@ -28,6 +28,8 @@ export interface UsageSample {
   memory: number;
   /** How many processes the tree has (the main process included). */
   processes: number;
+  /** Seconds since the run started, when known: a first sample averages the CPU over it. */
+  ageSeconds?: number;
 }
 
 /** What identifies a run so that a later pilot can find it again (and never mistake a stranger for it). */

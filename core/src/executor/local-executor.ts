@@ -1,90 +1,49 @@
+import { checkDirectory, checkExecutable } from '../manifest/executable.js';
 import type { LogLine } from '../process/output.js';
-import { readProcEntry } from '../process/proc-table.js';
-import { signalGroup, signalProcess } from '../process/signals.js';
-import { spawnChild, type SpawnedChild, type SpawnRequest } from '../process/spawn-child.js';
-import { reapGroup, stopTree } from '../process/stop-tree.js';
-import { killGroupNow, rememberDescendants, trackGroup, untrackGroup } from '../process/exit-guard.js';
-import type { Executor, ExecutorRun, RunRecord, StopOutcome, StopRequest, UsageSample } from './executor.js';
+import { spawnChild, type SpawnRequest } from '../process/spawn-child.js';
+import { CgroupParent } from './cgroup-parent.js';
+import { CgroupRun } from './cgroup-run.js';
+import { chooseContainment, describeContainment, type Containment } from './containment.js';
+import type { Executor, ExecutorRun } from './executor.js';
+import { GroupRun } from './group-run.js';
 
 /**
- * Runs processes on this machine, each the leader of its own process group, watched by the
- * lifeline so that nothing outlives the pilot.
+ * Runs processes on this machine. Where the pilot may create cgroups (root, a delegated subtree),
+ * each run gets a cgroup v2 of its own; otherwise each run leads its own process group, with
+ * identity checks before every signal. Either way a lifeline kills everything if the pilot dies.
+ * `PILOT_CONTAINMENT=groups` forces the process groups (see docs/architecture.md for what each
+ * guarantees).
  */
 export class LocalExecutor implements Executor {
   readonly name = 'local';
+  private readonly containment: Containment;
+  private readonly parent: CgroupParent | undefined;
+
+  /** @param containment decided from `PILOT_CONTAINMENT` and the machine unless given. */
+  constructor(containment: Containment = chooseContainment()) {
+    this.containment = containment;
+    this.parent = containment.kind === 'cgroup' ? new CgroupParent(containment.base) : undefined;
+  }
 
   describe(): string {
-    return 'process groups (each process leads its own group; a lifeline kills them if the pilot dies)';
+    return describeContainment(this.containment, this.parent?.path);
   }
 
   async spawn(name: string, request: SpawnRequest, onLine: (line: LogLine) => void): Promise<ExecutorRun> {
-    const child = await spawnChild(name, request, onLine);
-    trackGroup(child.pid);
-    return new LocalRun(child);
+    // A request that cannot start is spawned bare: spawnChild then explains it (missing cwd or
+    // executable) instead of the launcher's shell reporting "not found".
+    if (!this.parent || cannotStart(request)) return GroupRun.contain(await spawnChild(name, request, onLine));
+    const { cgroup, launcher } = await this.parent.acquire(name);
+    try {
+      return new CgroupRun(await spawnChild(name, request, onLine, launcher), cgroup, this.parent);
+    } catch (error) {
+      cgroup.remove();
+      this.parent.release();
+      throw error;
+    }
   }
 }
 
-/** One local run: a group leader we spawned, and its tree. */
-class LocalRun implements ExecutorRun {
-  readonly host = 'localhost';
-  private readonly startTime: string | undefined;
-  private leaderGone = false;
-
-  constructor(private readonly child: SpawnedChild) {
-    this.startTime = readProcEntry(child.pid)?.startTime;
-    void child.exited.then(() => (this.leaderGone = true));
-  }
-
-  get pid(): number {
-    return this.child.pid;
-  }
-
-  get exited() {
-    return this.child.exited;
-  }
-
-  get outputDone() {
-    return this.child.outputDone;
-  }
-
-  signal(signal: NodeJS.Signals, scope: 'main' | 'tree'): boolean {
-    // Until 'exit' has been emitted Node has not reaped the leader, so its pid cannot be reused.
-    if (this.leaderGone) return false;
-    return scope === 'main' ? signalProcess(this.pid, signal) : signalGroup(this.pid, signal);
-  }
-
-  async stop(request: StopRequest): Promise<StopOutcome> {
-    const pgid = this.pid;
-    try {
-      return await stopTree(pgid, {
-        signal: request.signal,
-        timeoutMs: request.timeoutMs,
-        leaderExited: this.child.exited,
-        onTracked: (tracked) => rememberDescendants(pgid, tracked),
-      });
-    } finally {
-      untrackGroup(pgid);
-    }
-  }
-
-  async reap(request: StopRequest): Promise<void> {
-    const pgid = this.pid;
-    try {
-      await reapGroup(pgid, request.signal, request.timeoutMs);
-    } finally {
-      untrackGroup(pgid);
-    }
-  }
-
-  killNow(): void {
-    killGroupNow(this.pid);
-  }
-
-  sample(): UsageSample | undefined {
-    return undefined;
-  }
-
-  record(): RunRecord {
-    return { executor: 'local', host: this.host, pid: this.pid, startTime: this.startTime, containment: `group:${this.pid}` };
-  }
+function cannotStart(request: SpawnRequest): boolean {
+  return checkDirectory(request.cwd) !== undefined || (!request.shell && checkExecutable(request.command) !== undefined);
 }

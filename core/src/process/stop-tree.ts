@@ -1,19 +1,21 @@
 import { existsSync } from 'node:fs';
-import { descendantsOf, groupExists, groupHasMembers, readProcTable, stillAlive, type ProcEntry } from './proc-table.js';
+import type { KillMode } from '../executor/executor.js';
+import type { OwnGroup } from './own-group.js';
+import { descendantsOf, stillAlive, type ProcEntry } from './proc-table.js';
 import { assertSignalable, signalGroup, signalProcess } from './signals.js';
 
 /** How to stop one process tree. */
 export interface StopTreeOptions {
-  /** The graceful signal. @default 'SIGTERM' */
+  /** The graceful signal. */
   signal: NodeJS.Signals;
   /** Milliseconds between the graceful signal and SIGKILL. */
   timeoutMs: number;
+  /** Who gets the graceful signal. @default 'control-group' */
+  killMode?: KillMode;
   /** Settles when the tree's leader has exited (its 'exit' event). */
   leaderExited: Promise<unknown>;
-  /** True when the leader is known to be reaped already (its pid may be reused). */
-  leaderGone?: boolean;
-  /** Receives the descendants recorded before signalling (for a later kill-now). */
-  onTracked?: (tracked: readonly ProcEntry[]) => void;
+  /** Descendants recorded so far (outside the group they are found by no later walk); grows during the stop. */
+  tracked: TrackedDescendants;
 }
 
 /** What a stop had to do. */
@@ -22,83 +24,113 @@ export interface StopTreeResult {
   forced: boolean;
 }
 
+/**
+ * Descendants of a run recorded with their start time (a reused pid never matches): once the
+ * leader dies they are re-parented, and a setsid one left the group, so no later walk finds them.
+ */
+export class TrackedDescendants {
+  readonly entries = new Map<number, ProcEntry>();
+
+  /** @param onNew receives each batch of newly recorded entries (to hand their groups to the lifeline). */
+  constructor(private readonly onNew: (entries: readonly ProcEntry[]) => void = () => undefined) {}
+
+  /** Record entries not seen yet. */
+  add(entries: readonly ProcEntry[]): void {
+    const fresh = entries.filter((entry) => this.entries.get(entry.pid)?.startTime !== entry.startTime);
+    for (const entry of fresh) this.entries.set(entry.pid, entry);
+    if (fresh.length > 0) this.onNew(fresh);
+  }
+
+  /** The recorded ones that are still the same live processes. */
+  alive(): ProcEntry[] {
+    return [...this.entries.values()].filter(stillAlive);
+  }
+}
+
 const POLL_MS = 20;
-/** Concurrent stops (200 children) share /proc snapshots up to this age instead of one scan each. */
-const SNAPSHOT_MS = 10;
+const KILL_WAIT_MS = 2000;
 const hasProc = existsSync('/proc/self/stat');
 
 /**
- * Stop the tree led by `pid` (a group leader we spawned detached): the stop signal and SIGCONT
- * to its group and to every descendant found by a ppid walk (setsid escapees included), wait
- * until leader, group and descendants are gone or `timeoutMs` passes, then SIGKILL what is left.
- * Descendants are recorded with their start time before signalling: once the leader dies they are
- * re-parented and a later walk would miss them, and a pid reused meanwhile is never signalled.
+ * Stop the tree of `group` per `killMode`: `control-group` sends the stop signal and SIGCONT to
+ * the group and every recorded descendant outside it; `mixed` and `process` to the leader only.
+ * While the leader lives its descendants are walked again every round (a child forking during the
+ * stop is recorded too). Once the leader is gone: `mixed` SIGKILLs what is left at once,
+ * `process` sends it the stop signal; the stop ends when leader, group and descendants are gone,
+ * and at `timeoutMs` everything left gets SIGKILL (walked once more). Every signal is
+ * identity-checked right before it is sent.
  */
-export async function stopTree(pid: number, options: StopTreeOptions): Promise<StopTreeResult> {
-  assertSignalable(pid, true);
-  if (!hasProc) return stopWithTreeKill(pid, options);
-  const tracked = descendantsOf(pid);
-  options.onTracked?.(tracked);
-  let leaderGone = options.leaderGone ?? false;
-  void options.leaderExited.then(() => (leaderGone = true));
-  sendAll(pid, tracked, options.signal, leaderGone);
-  if (options.signal !== 'SIGCONT') sendAll(pid, tracked, 'SIGCONT', leaderGone);
+export async function stopTree(group: OwnGroup, options: StopTreeOptions): Promise<StopTreeResult> {
+  assertSignalable(group.pgid, true);
+  if (!hasProc) return stopWithTreeKill(group.pgid, options);
+  const result = await stopPerMode(group, options);
+  // The leader may be a zombie still: the stop ends with its 'exit' event (state is driven by it).
+  await raceTimeout(options.leaderExited, KILL_WAIT_MS);
+  return result;
+}
+
+async function stopPerMode(group: OwnGroup, options: StopTreeOptions): Promise<StopTreeResult> {
+  const { tracked } = options;
+  const mode = options.killMode ?? 'control-group';
+  walk(group, tracked);
+  if (mode === 'control-group') sendGraceful(group, tracked, options.signal, 'all');
+  else sendGraceful(group, tracked, options.signal, 'leader');
+  let restSignalled = mode === 'control-group';
   const deadline = performance.now() + options.timeoutMs;
-  await raceTimeout(options.leaderExited, options.timeoutMs);
   while (performance.now() < deadline) {
-    if (leaderGone && treeGone(pid, tracked)) return { forced: false };
-    await sleep(Math.min(POLL_MS, Math.max(1, deadline - performance.now())));
+    walk(group, tracked);
+    if (!group.leaderAlive()) {
+      if (mode === 'mixed') return killRest(group, tracked, options, false);
+      if (!restSignalled) {
+        sendGraceful(group, tracked, options.signal, 'all');
+        restSignalled = true;
+      }
+      if (treeGone(group, tracked)) return { forced: false };
+    }
+    await raceTimeout(options.leaderExited, Math.min(POLL_MS, Math.max(1, deadline - performance.now())));
   }
-  if (leaderGone && treeGone(pid, tracked)) return { forced: false };
-  // Descendants of survivors that appeared after the first walk are killed too.
-  const survivors = tracked.filter(stillAlive);
-  for (const survivor of [...survivors]) survivors.push(...descendantsOf(survivor.pid));
-  sendAll(pid, survivors, 'SIGKILL', leaderGone);
-  await raceTimeout(options.leaderExited, 2000);
-  return { forced: true };
+  walk(group, tracked);
+  return killRest(group, tracked, options, true);
+}
+
+/** SIGKILL whatever is left of the tree (walked once more), then wait a little for the leader's exit. */
+async function killRest(group: OwnGroup, tracked: TrackedDescendants, options: StopTreeOptions, atDeadline: boolean): Promise<StopTreeResult> {
+  for (const survivor of tracked.alive()) tracked.add(descendantsOf(survivor.pid));
+  if (treeGone(group, tracked)) return { forced: false };
+  killTreeNow(group, tracked);
+  await raceTimeout(options.leaderExited, KILL_WAIT_MS);
+  return { forced: atDeadline };
+}
+
+/** Record the leader's descendants, while the leader is ours (a reaped leader's pid may be a stranger's). */
+function walk(group: OwnGroup, tracked: TrackedDescendants): void {
+  if (group.leaderAlive()) tracked.add(descendantsOf(group.pgid));
+}
+
+function sendGraceful(group: OwnGroup, tracked: TrackedDescendants, signal: NodeJS.Signals, who: 'leader' | 'all'): void {
+  for (const each of signal === 'SIGCONT' ? [signal] : [signal, 'SIGCONT' as const]) {
+    if (who === 'leader') group.signalLeader(each);
+    else sendAll(group, tracked, each);
+  }
+}
+
+function sendAll(group: OwnGroup, tracked: TrackedDescendants, signal: NodeJS.Signals): void {
+  group.signal(signal);
+  for (const member of tracked.alive()) if (member.pgid !== group.pgid) signalProcess(member.pid, signal);
+}
+
+function treeGone(group: OwnGroup, tracked: TrackedDescendants): boolean {
+  return tracked.alive().length === 0 && !group.hasLiveMembers();
 }
 
 /**
- * Kill whatever is left of a group whose leader already exited by itself (a crash leaving
- * grandchildren behind), so that a restart never leaves the old tree running.
+ * SIGKILL a whole tree at once, synchronously: descendants (walked while the leader is ours, plus
+ * those recorded), then the group, each identity-checked. For kill-now and the exit handler.
  */
-export async function reapGroup(pgid: number, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
-  if (!hasProc || !groupLive(pgid)) return;
-  await stopTree(pgid, { signal, timeoutMs, leaderExited: Promise.resolve(), leaderGone: true });
-}
-
-/** SIGKILL a whole tree at once, synchronously (descendants by ppid walk, then the group): for `process.on('exit')`. */
-export function killTreeNow(pgid: number): void {
-  try {
-    const tree = hasProc ? descendantsOf(pgid) : [];
-    for (const member of tree) if (member.pgid !== pgid) signalProcess(member.pid, 'SIGKILL');
-    signalGroup(pgid, 'SIGKILL');
-  } catch {
-    // Exit handlers must not throw; an invalid pid was never signalled.
-  }
-}
-
-function sendAll(pgid: number, members: readonly ProcEntry[], signal: NodeJS.Signals, leaderGone: boolean): void {
-  // Re-check membership: once a group is empty its id may later name a stranger's group. While
-  // the leader is alive (not yet reaped) its pid, hence the group id, cannot have been reused.
-  // (kill() costs ~35 µs here: no probe before the signal while the leader lives; ESRCH is handled.)
-  if (!leaderGone || groupLive(pgid)) signalGroup(pgid, signal);
-  for (const member of members) {
-    if (member.pgid !== pgid && stillAlive(member)) signalProcess(member.pid, signal);
-  }
-}
-
-function treeGone(pgid: number, tracked: readonly ProcEntry[]): boolean {
-  return !tracked.some(stillAlive) && !groupLive(pgid);
-}
-
-/**
- * True when group `pgid` has a live member. The cheap kill(-pgid, 0) answers "empty" in the
- * common case; only when it says "exists" (members outside the walked tree, or zombies an init
- * that does not reap keeps in the group) is the process table scanned to be sure.
- */
-function groupLive(pgid: number): boolean {
-  return groupExists(pgid) && groupHasMembers(readProcTable(SNAPSHOT_MS), pgid);
+export function killTreeNow(group: OwnGroup, tracked: TrackedDescendants): void {
+  if (hasProc) walk(group, tracked);
+  for (const member of tracked.alive()) if (member.pgid !== group.pgid) signalProcess(member.pid, 'SIGKILL');
+  group.signal('SIGKILL');
 }
 
 /** Wait for `promise` at most `ms`; the timer never outlives the wait (it would keep Node alive). */
@@ -111,15 +143,10 @@ async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | unde
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Without /proc (macOS): tree-kill's ps walk, then the group, with the same timeout. */
 async function stopWithTreeKill(pid: number, options: StopTreeOptions): Promise<StopTreeResult> {
   const { default: treeKill } = await import('tree-kill');
-  const kill = (signal: NodeJS.Signals) =>
-    new Promise<void>((resolve) => treeKill(pid, signal, () => resolve()));
+  const kill = (signal: NodeJS.Signals) => new Promise<void>((resolve) => treeKill(pid, signal, () => resolve()));
   await kill(options.signal);
   const exited = await raceTimeout(options.leaderExited.then(() => true), options.timeoutMs);
   if (exited === true) return { forced: false };

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
-import { stopTree } from '../../src/process/stop-tree.js';
+import { stopTree, TrackedDescendants } from '../../src/process/stop-tree.js';
+import { OwnGroup } from '../../src/process/own-group.js';
 import { assertSignalable } from '../../src/process/signals.js';
 import { PilotError } from '../../src/index.js';
 import { Sandbox, eventually, fixture, isAlive } from '../support/index.js';
@@ -58,7 +59,7 @@ test.each([0, 1, -1, NaN, '12abc', undefined, process.pid])('refuses to signal %
 });
 
 test('stopTree validates the pid before any signal', async () => {
-  await expect(stopTree(-1, { signal: 'SIGTERM', timeoutMs: 10, leaderExited: Promise.resolve() })).rejects.toMatchObject({ code: 'PILOT_INVALID_PID' });
+  await expect(stopTree(new OwnGroup(-1, undefined, () => false), { signal: 'SIGTERM', timeoutMs: 10, leaderExited: Promise.resolve(), tracked: new TrackedDescendants() })).rejects.toMatchObject({ code: 'PILOT_INVALID_PID' });
 });
 
 test('the pilot and its own process group receive no signal when a child is stopped', async () => {

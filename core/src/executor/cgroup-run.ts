@@ -1,0 +1,188 @@
+import { watch, readFileSync, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import type { Cgroup } from '../process/cgroup.js';
+import { guardOnExit, releaseOnExit } from '../process/exit-guard.js';
+import { readProcEntry } from '../process/proc-table.js';
+import { signalProcess } from '../process/signals.js';
+import type { SpawnedChild } from '../process/spawn-child.js';
+import type { CgroupParent } from './cgroup-parent.js';
+import type { ExecutorRun, RunRecord, StopOutcome, StopRequest, UsageSample } from './executor.js';
+
+const KILL_WAIT_MS = 2000;
+
+/**
+ * One local run in a cgroup of its own: every descendant is in it whatever it does (setsid,
+ * double fork), SIGKILL goes through cgroup.kill (no pid involved), and the stats are the
+ * cgroup's (cpu.stat counts processes that already exited, so a multi-process server is counted
+ * once and exactly).
+ */
+export class CgroupRun implements ExecutorRun {
+  readonly host = 'localhost';
+  private readonly startTime: string | undefined;
+  private readonly spawnedAt = performance.now();
+  private released = false;
+
+  constructor(
+    private readonly child: SpawnedChild,
+    private readonly cgroup: Cgroup,
+    private readonly parent: CgroupParent,
+  ) {
+    this.startTime = readProcEntry(child.pid)?.startTime;
+    guardOnExit(this);
+  }
+
+  get pid(): number {
+    return this.child.pid;
+  }
+
+  get exited() {
+    return this.child.exited;
+  }
+
+  get outputDone() {
+    return this.child.outputDone;
+  }
+
+  signal(signal: NodeJS.Signals, scope: 'main' | 'tree'): boolean {
+    if (scope === 'main') return this.signalMain(signal);
+    return this.signalAll(signal);
+  }
+
+  async stop(request: StopRequest): Promise<StopOutcome> {
+    try {
+      const outcome = await this.stopPerMode(request);
+      // The cgroup empties when the main process exits, before Node reaped it: state follows 'exit'.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.child.exited, new Promise((resolve) => (timer = setTimeout(resolve, KILL_WAIT_MS)))]);
+      clearTimeout(timer);
+      return outcome;
+    } finally {
+      await this.release();
+    }
+  }
+
+  async reap(request: StopRequest): Promise<void> {
+    try {
+      if (this.cgroup.populated()) await this.stopPerMode({ ...request, killMode: 'control-group' });
+    } finally {
+      await this.release();
+    }
+  }
+
+  killNow(): void {
+    if (!this.released) this.cgroup.kill();
+  }
+
+  sample(): UsageSample | undefined {
+    const pids = this.cgroup.allProcs();
+    const cpuSeconds = this.cgroup.cpuSeconds();
+    if (pids.length === 0 || cpuSeconds === undefined) return undefined;
+    const memory = this.cgroup.memoryCurrent() ?? pids.reduce((sum, pid) => sum + residentBytes(pid), 0);
+    return { cpuSeconds, memory, processes: pids.length, ageSeconds: (performance.now() - this.spawnedAt) / 1000 };
+  }
+
+  record(): RunRecord {
+    return { executor: 'local', host: this.host, pid: this.pid, startTime: this.startTime, containment: `cgroup:${this.cgroup.path}` };
+  }
+
+  /**
+   * control-group: every process gets the stop signal; mixed and process: the main one only.
+   * Once the main process is gone, mixed kills the rest at once, process sends it the stop
+   * signal; at the timeout whatever is left is killed through cgroup.kill.
+   */
+  private async stopPerMode(request: StopRequest): Promise<StopOutcome> {
+    const graceful = (send: (signal: NodeJS.Signals) => boolean) => {
+      send(request.signal);
+      if (request.signal !== 'SIGCONT') send('SIGCONT');
+    };
+    const toAll = (signal: NodeJS.Signals) => this.signalAll(signal);
+    const mainGone = () => !this.mainAlive();
+    if (request.killMode === 'control-group') graceful(toAll);
+    else graceful((signal) => this.signalMain(signal));
+    const deadline = performance.now() + request.timeoutMs;
+    if (request.killMode !== 'control-group') {
+      await this.waitUntil(mainGone, deadline);
+      if (request.killMode === 'process' && mainGone()) graceful(toAll);
+    }
+    if (request.killMode !== 'mixed') await this.waitUntil(() => !this.cgroup.populated(), deadline);
+    if (!this.cgroup.populated()) return { forced: false };
+    const atDeadline = performance.now() >= deadline;
+    this.cgroup.kill();
+    await this.waitUntil(() => !this.cgroup.populated(), performance.now() + KILL_WAIT_MS);
+    return { forced: atDeadline };
+  }
+
+  /** True while the main process is the one we started and Node has not reaped it. */
+  private mainAlive(): boolean {
+    const { child } = this.child;
+    return child.exitCode === null && child.signalCode === null && readProcEntry(this.pid)?.startTime === this.startTime;
+  }
+
+  private signalMain(signal: NodeJS.Signals): boolean {
+    return this.mainAlive() && signalProcess(this.pid, signal);
+  }
+
+  /** Signal every process in the cgroup (each pid was listed by the kernel as a member just before). */
+  private signalAll(signal: NodeJS.Signals): boolean {
+    let sent = false;
+    for (const pid of this.cgroup.allProcs()) {
+      if (pid > 1 && pid !== process.pid) sent = signalProcess(pid, signal) || sent;
+    }
+    return sent;
+  }
+
+  /**
+   * Wait until `condition` holds or `deadline` (performance.now()) passes, woken by inotify on
+   * cgroup.events (populated changes) and by the main process's exit, with a slow poll as a net.
+   */
+  private async waitUntil(condition: () => boolean, deadline: number): Promise<void> {
+    if (condition()) return;
+    let watcher: FSWatcher | undefined;
+    let wake = () => undefined as void;
+    try {
+      watcher = watch(join(this.cgroup.path, 'cgroup.events'), () => wake());
+      watcher.on('error', () => undefined);
+    } catch {
+      // No inotify on this file: the poll below still ends the wait.
+    }
+    const exited = this.child.exited.then(() => wake());
+    try {
+      while (!condition() && performance.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(100, Math.max(1, deadline - performance.now())));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    } finally {
+      watcher?.close();
+      wake = () => undefined;
+      void exited;
+    }
+  }
+
+  /** Remove the run's cgroup once it is empty, then tell the parent. */
+  private async release(): Promise<void> {
+    if (this.released) return;
+    if (this.cgroup.populated()) {
+      this.cgroup.kill();
+      await this.waitUntil(() => !this.cgroup.populated(), performance.now() + KILL_WAIT_MS);
+    }
+    this.released = true;
+    releaseOnExit(this);
+    this.cgroup.remove();
+    this.parent.release();
+  }
+}
+
+/** Resident memory of one process from /proc/<pid>/status (VmRSS, in kB; no page size needed). */
+function residentBytes(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
