@@ -86,15 +86,7 @@ function resolveProcess(entry: ParsedProcess, where: string, context: ProcessCon
     ? resolve(context.baseDirectory, entry.working_directory)
     : context.manifestDirectory;
   let path = entry.path;
-  if (context.checkFiles && !context.invalid.has('working_directory')) {
-    const why = checkDirectory(workingDirectory);
-    if (why) {
-      problems.push({
-        code: 'PILOT_WORKING_DIRECTORY_NOT_FOUND',
-        message: `${where}.working_directory: ${workingDirectory} ${why} (process "${entry.name}"); create it or fix the path`,
-      });
-    }
-  }
+  if (context.checkFiles && !context.invalid.has('working_directory')) checkWorkingDirectory(workingDirectory, where, entry.name, problems);
   const checkExecutable = context.checkFiles && !EXECUTABLE_INPUTS.some((field) => context.invalid.has(field));
   if (!entry.shell) {
     const found = context.lookup(entry.path, env.PATH ?? process.env.PATH);
@@ -120,6 +112,16 @@ function resolveProcess(entry: ParsedProcess, where: string, context: ProcessCon
     lifecycle_hooks: entry.lifecycle_hooks.map(reference),
     stat_handlers: entry.stat_handlers.map(reference),
   };
+}
+
+function checkWorkingDirectory(directory: string, where: string, name: string, problems: Problem[]): void {
+  const why = checkDirectory(directory);
+  if (why) {
+    problems.push({
+      code: 'PILOT_WORKING_DIRECTORY_NOT_FOUND',
+      message: `${where}.working_directory: ${directory} ${why} (process "${name}"); create it or fix the path`,
+    });
+  }
 }
 
 /**
