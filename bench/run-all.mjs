@@ -11,6 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as cliStart from './cli-start.mjs';
 import { BENCH_DIR, parseFlags, REPO_DIR, RESULTS_DIR } from './lib/cli.mjs';
+import * as outputThroughput from './output-throughput.mjs';
 import * as readiness from './readiness.mjs';
 import * as restart from './restart.mjs';
 import * as startStop from './start-stop.mjs';
@@ -22,9 +23,12 @@ const BENCHES = [
   { name: 'readiness', module: readiness, title: 'Readiness detection latency (issue 3)' },
   { name: 'cli-start', module: cliStart, title: '`pilot run` start-up (issue 4)' },
   { name: 'stats', module: stats, title: 'Stats sampling cost (issue 5)' },
+  { name: 'output-throughput', module: outputThroughput, title: 'Output throughput: 2 million lines through `pilot run` (issue 9)' },
 ];
 
 const DESCRIPTIONS = {
+  'output-throughput':
+    "One child prints 2 million 100-byte lines (`yes <99 x> | head -n 2000000`, 200 MB) and each side writes them, prefixed, into a file: `pilot run` with its default pretty output (so every line also goes through the in-memory log tail, the `output` hook and control-character escaping), a raw-Node baseline that splits and prefixes with one write per chunk (`bench/fixtures/raw-prefix.mjs`), and concurrently 9 (a bench dev dependency). Wall time from spawn to exit (Node start-up included for all three); CPU is user + system of the side and all its children (cutime/cstime of the benchmark process), minus the producer's own CPU, measured alone in the same rounds. Rounds alternate the order.",
   'start-stop':
     "Wall time from the manifest object (`ProcessManifest.fromObject` + `new ProcessPilot` + `start()`) until all 200 `sh -c 'exec sleep 1000'` children are spawned, and from `stop()` until all are gone, against a raw-Node baseline that spawns the same children itself (`detached: true`, stdout/stderr piped and read) and then sends SIGTERM to each group and waits for every `'exit'`. RSS of each process while it holds the 200 children.",
   restart:
