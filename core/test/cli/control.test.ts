@@ -168,3 +168,16 @@ test('the reader of stdout going away (pilot logs -f | head) ends the command qu
   expect(result.stderr).toBe('');
   await eventually(() => server.listeners === 0, 'the event stream to be closed');
 });
+
+test('logs escape terminal control sequences; SGR colours pass only when colour is on', async () => {
+  const text = '\x1b]0;owned\x07\x1b[2J\x1b[31mred\x1b[0m';
+  const piped = await follow();
+  server.raw(frame(text));
+  await piped.until(/red/);
+  expect(piped.stdout).toBe('db three\n\\x1b]0;owned\\x07\\x1b[2J\\x1b[31mred\\x1b[0m\n');
+  const colored = new CliRun(['logs', 'db', '-f', '-n', '1'], { cwd: sandbox.directory, marker: sandbox.marker, env: { FORCE_COLOR: '1' } });
+  await colored.until(/^db three\n/);
+  server.raw(frame(text));
+  await colored.until(/red/);
+  expect(colored.stdout).toBe('db three\n\\x1b]0;owned\\x07\\x1b[2J\x1b[31mred\x1b[0m\n');
+});
