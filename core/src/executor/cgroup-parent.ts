@@ -40,6 +40,11 @@ export class CgroupParent {
     return join(this.base, this.prefix);
   }
 
+  /** False when the kernel has no cgroup.kill (known once the parent exists; Linux >= 5.14 has it). */
+  killable(): boolean {
+    return this.cgroup?.hasKill() ?? true;
+  }
+
   /** A fresh cgroup for one run of `name`, and the launcher argv that joins it. */
   async acquire(name: string): Promise<{ cgroup: Cgroup; launcher: string[] }> {
     if (!this.cgroup) {

@@ -9,6 +9,8 @@ import type { CgroupParent } from './cgroup-parent.js';
 import type { ExecutorRun, RunRecord, StopOutcome, StopRequest, UsageSample } from './executor.js';
 
 const KILL_WAIT_MS = 2000;
+/** The launcher joins within a millisecond or two; this only bounds a machine that is stalled. */
+const JOIN_WAIT_MS = 10_000;
 
 /**
  * One local run in a cgroup of its own: every descendant is in it whatever it does (setsid,
@@ -29,6 +31,14 @@ export class CgroupRun implements ExecutorRun {
   ) {
     this.startTime = readProcEntry(child.pid)?.startTime;
     guardOnExit(this);
+  }
+
+  /**
+   * Resolves once the launcher has moved the child into its cgroup (or the child ended): until
+   * then a stop or a kill through the cgroup would miss it. Spawn waits for this.
+   */
+  async joined(): Promise<void> {
+    await this.waitUntil(() => this.cgroup.populated() || !this.mainAlive(), performance.now() + JOIN_WAIT_MS);
   }
 
   get pid(): number {

@@ -1,11 +1,11 @@
 import { PilotError } from '../errors.js';
-import { Cgroup, findCgroupBase } from '../process/cgroup.js';
+import { findCgroupBase } from '../process/cgroup.js';
 
 /** The environment variable that picks the local containment: `auto` (default), `cgroup` (required) or `groups`. */
 export const CONTAINMENT_VARIABLE = 'PILOT_CONTAINMENT';
 
 /** Which containment the local executor uses, and why. */
-export type Containment = { kind: 'cgroup'; base: string; killable: boolean } | { kind: 'groups'; why: string };
+export type Containment = { kind: 'cgroup'; base: string } | { kind: 'groups'; why: string };
 
 /**
  * Decide the containment from `PILOT_CONTAINMENT` and what the machine allows: a cgroup v2 per
@@ -25,12 +25,14 @@ export function chooseContainment(value: string | undefined = process.env[CONTAI
     }
     return { kind: 'groups', why: found.why };
   }
-  return { kind: 'cgroup', base: found.base, killable: new Cgroup(found.base).hasKill() };
+  return { kind: 'cgroup', base: found.base };
 }
 
-/** One line saying which containment is in use and why, for `pilot run`. */
-export function describeContainment(containment: Containment, parentPath?: string): string {
+/**
+ * One line saying which containment is in use and why, for `pilot run`. `killable` is false when
+ * the kernel has no cgroup.kill (before Linux 5.14): SIGKILL then goes to each listed pid.
+ */
+export function describeContainment(containment: Containment, parentPath?: string, killable = true): string {
   if (containment.kind === 'groups') return `process groups (why: ${containment.why})`;
-  const kill = containment.killable ? '' : ', no cgroup.kill: SIGKILL per listed pid';
-  return `cgroup v2 (${parentPath ?? containment.base}${kill})`;
+  return `cgroup v2 (${parentPath ?? containment.base}${killable ? '' : ', no cgroup.kill: SIGKILL per listed pid'})`;
 }

@@ -26,7 +26,7 @@ export class LocalExecutor implements Executor {
   }
 
   describe(): string {
-    return describeContainment(this.containment, this.parent?.path);
+    return describeContainment(this.containment, this.parent?.path, this.parent?.killable());
   }
 
   async spawn(name: string, request: SpawnRequest, onLine: (line: LogLine) => void): Promise<ExecutorRun> {
@@ -34,13 +34,16 @@ export class LocalExecutor implements Executor {
     // executable) instead of the launcher's shell reporting "not found".
     if (!this.parent || cannotStart(request)) return GroupRun.contain(await spawnChild(name, request, onLine));
     const { cgroup, launcher } = await this.parent.acquire(name);
+    let run: CgroupRun;
     try {
-      return new CgroupRun(await spawnChild(name, request, onLine, launcher), cgroup, this.parent);
+      run = new CgroupRun(await spawnChild(name, request, onLine, launcher), cgroup, this.parent);
     } catch (error) {
       cgroup.remove();
       this.parent.release();
       throw error;
     }
+    await run.joined();
+    return run;
   }
 }
 

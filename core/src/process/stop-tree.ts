@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { KillMode } from '../executor/executor.js';
 import type { OwnGroup } from './own-group.js';
-import { descendantsOf, stillAlive, type ProcEntry } from './proc-table.js';
+import { descendantsOf, readProcEntry, type ProcEntry } from './proc-table.js';
 import { assertSignalable, signalGroup, signalProcess } from './signals.js';
 
 /** How to stop one process tree. */
@@ -41,9 +41,14 @@ export class TrackedDescendants {
     if (fresh.length > 0) this.onNew(fresh);
   }
 
-  /** The recorded ones that are still the same live processes. */
+  /** The recorded ones that are still the same live processes, as they are now (a pgid may have changed by setsid). */
   alive(): ProcEntry[] {
-    return [...this.entries.values()].filter(stillAlive);
+    const live: ProcEntry[] = [];
+    for (const entry of this.entries.values()) {
+      const now = readProcEntry(entry.pid);
+      if (now?.startTime === entry.startTime) live.push(now);
+    }
+    return live;
   }
 }
 
@@ -124,13 +129,28 @@ function treeGone(group: OwnGroup, tracked: TrackedDescendants): boolean {
 }
 
 /**
- * SIGKILL a whole tree at once, synchronously: descendants (walked while the leader is ours, plus
- * those recorded), then the group, each identity-checked. For kill-now and the exit handler.
+ * SIGKILL a whole tree at once, synchronously: the group and every recorded descendant are
+ * SIGSTOPped first and walked until no new one appears (a process that forks, or a child that
+ * calls setsid between the walk and the kill, would escape otherwise), then everything gets
+ * SIGKILL, each identity-checked. For the deadline, kill-now and the exit handler.
  */
 export function killTreeNow(group: OwnGroup, tracked: TrackedDescendants): void {
-  if (hasProc) walk(group, tracked);
-  for (const member of tracked.alive()) if (member.pgid !== group.pgid) signalProcess(member.pid, 'SIGKILL');
+  if (hasProc) freeze(group, tracked);
+  for (const member of tracked.alive()) signalProcess(member.pid, 'SIGKILL');
   group.signal('SIGKILL');
+}
+
+function freeze(group: OwnGroup, tracked: TrackedDescendants): void {
+  group.signal('SIGSTOP');
+  for (let round = 0; round < 10; round += 1) {
+    const known = tracked.entries.size;
+    walk(group, tracked);
+    for (const member of tracked.alive()) {
+      signalProcess(member.pid, 'SIGSTOP');
+      tracked.add(descendantsOf(member.pid));
+    }
+    if (tracked.entries.size === known) return;
+  }
 }
 
 /** Wait for `promise` at most `ms`; the timer never outlives the wait (it would keep Node alive). */
