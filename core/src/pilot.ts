@@ -147,7 +147,7 @@ export class ProcessPilot extends PluginRegistries {
     this.startWork = attempt;
     this.abortStart = () => attempt.abort();
     try {
-      await attempt.step(this.stopping);
+      await attempt.waitFor(this.stopping);
       await attempt.step(this.initialize());
       if (this.options.handleSignals !== false) this.releaseSignals = watchHostSignals(() => this.stopAll('signal'));
       await attempt.step(this.hooks.beforeStart.promise());
@@ -237,11 +237,17 @@ export class ProcessPilot extends PluginRegistries {
     const process = this.supervised(name);
     this.assertNotStopping(`start process "${name}"`);
     await this.initialize();
-    const notReady = process.spec.dependencies.filter((d) => this.processes.get(d)!.info().status !== 'running');
-    if (notReady.length > 0) {
-      throw new PilotError('PILOT_DEPENDENCY_FAILED', `process "${name}" depends on ${notReady.join(', ')}, which ${notReady.length > 1 ? 'are' : 'is'} not running; start ${notReady.length > 1 ? 'them' : 'it'} first`, { process: name });
-    }
+    // Checked after the last await, so the dependencies are running when the start begins.
+    this.assertNotStopping(`start process "${name}"`);
+    this.assertDependenciesRunning(process);
     await process.start();
+  }
+
+  private assertDependenciesRunning(process: SupervisedProcess): void {
+    const notReady = process.spec.dependencies.filter((d) => this.processes.get(d)!.info().status !== 'running');
+    if (notReady.length === 0) return;
+    const [are, them] = notReady.length > 1 ? ['are', 'them'] : ['is', 'it'];
+    throw new PilotError('PILOT_DEPENDENCY_FAILED', `process "${process.name}" depends on ${notReady.join(', ')}, which ${are} not running; start ${them} first`, { process: process.name });
   }
 
   /** Stop one process and its whole tree (its dependents keep running). */
@@ -257,6 +263,7 @@ export class ProcessPilot extends PluginRegistries {
       this.assertNotStopping(`restart process "${process.name}"`);
       await process.stop();
       this.assertNotStopping(`restart process "${process.name}"`);
+      this.assertDependenciesRunning(process);
       process.countRestart();
       await process.start();
     }

@@ -16,6 +16,8 @@ export async function startInDependencyOrder(selected: readonly SupervisedProces
       const dependencies = process.spec.dependencies.map((name) => byName.get(name)).filter((dependency) => dependency !== undefined);
       promise = (async () => {
         await Promise.all(dependencies.map(startOne));
+        // A dependency that crashed after it was ready is waited for through its restart.
+        await Promise.all(dependencies.map((dependency) => dependency.whenUp()));
         if (!aborted()) await process.start();
       })();
       promise.catch(() => undefined);

@@ -23,12 +23,17 @@ export class StartAttempt {
     this.reject(new PilotError('PILOT_STOPPED', 'the pilot was stopped before every process was ready'));
   }
 
-  /** Await `work` unless the start is cancelled first. */
+  /** Await `work` unless the start is cancelled first; a stop lets `work` settle before it closes the services. */
   async step<T>(work: Promise<T> | T): Promise<T> {
-    if (this.aborted) await this.cancelled;
     const promise = Promise.resolve(work);
     this.inFlight = promise.catch(() => undefined);
-    return Promise.race([promise, this.cancelled]);
+    return this.waitFor(promise);
+  }
+
+  /** Await `work` unless the start is cancelled first, without making a stop wait for it (a previous stop). */
+  async waitFor<T>(work: Promise<T> | T): Promise<T> {
+    if (this.aborted) await this.cancelled;
+    return Promise.race([Promise.resolve(work), this.cancelled]);
   }
 
   /** Settles when the step that was in flight has settled (it may have been abandoned by abort). */

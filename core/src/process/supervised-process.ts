@@ -50,6 +50,9 @@ export class SupervisedProcess {
   readiness: ReadinessBinding | undefined;
 
   private lastExit: LastExit | undefined;
+  /** True after a one-shot process (its strategy accepts the exit) exited with code 0. */
+  private completed = false;
+  private readonly upWaiters = new Set<{ resolve: () => void; reject: (error: PilotError) => void }>();
 
   constructor(
     readonly spec: ProcessSpec,
@@ -263,7 +266,8 @@ export class SupervisedProcess {
   private async afterExit(exit: ExitInfo): Promise<void> {
     const generation = this.generation;
     const uptime = Date.now() - (this.startedAt ?? Date.now());
-    const oneShotDone = this.readiness?.strategy.acceptsExit && exit.code === 0;
+    const oneShotDone = this.readiness?.strategy.acceptsExit === true && exit.code === 0;
+    this.completed = oneShotDone;
     if (oneShotDone || this.spec.shutdown_strategy === 'do_not_restart') return this.setState('exited');
     if (this.spec.shutdown_strategy === 'shutdown_everything') {
       this.setState('exited');
@@ -307,11 +311,39 @@ export class SupervisedProcess {
     this.status.restarts += 1;
   }
 
+  /**
+   * Resolves once the process is up for its dependents: running and ready, or a one-shot that
+   * completed. Waits through a restart in progress; rejects when it ends down instead.
+   */
+  whenUp(): Promise<void> {
+    if (this.isUp()) return Promise.resolve();
+    if (!this.isActive() || this.state === 'stopping') return Promise.reject(this.downError());
+    return new Promise((resolve, reject) => this.upWaiters.add({ resolve, reject }));
+  }
+
+  private isUp(): boolean {
+    return this.state === 'running' || (this.state === 'exited' && this.completed);
+  }
+
+  private downError(): PilotError {
+    return new PilotError('PILOT_DEPENDENCY_FAILED', `process "${this.name}" is ${this.state}${this.reason ? `: ${this.reason}` : ''}`, { process: this.name });
+  }
+
   private setState(next: ProcessState): void {
     const previous = this.state;
     if (previous === next) return;
     this.state = next;
+    if (next === 'starting') this.completed = false;
     this.host.stateChanged(this, previous, next);
+    if (this.upWaiters.size === 0) return;
+    const up = this.isUp();
+    if (!up && this.isActive() && next !== 'stopping') return;
+    const waiters = [...this.upWaiters];
+    this.upWaiters.clear();
+    for (const waiter of waiters) {
+      if (up) waiter.resolve();
+      else waiter.reject(this.downError());
+    }
   }
 }
 

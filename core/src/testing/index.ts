@@ -1,0 +1,6 @@
+/**
+ * `@pilot/core/testing`: what tests of the engine and of plugins need, kept out of the main
+ * entry point so production code never loads it.
+ */
+export { FakeExecutor, FakeRun, type StopBehaviour } from './fake-executor.js';
+export { TRANSITIONS, isTransition } from '../process/transitions.js';
