@@ -26,6 +26,8 @@ export function eventText(event: RunEvent, c: Colors, name: (process: string) =>
   switch (event.event) {
     case 'starting':
       return `starting ${event.processes.map(name).join(', ')} from ${relative(process.cwd(), event.manifest) || event.manifest}`;
+    case 'containment':
+      return `containment: ${event.description}`;
     case 'spawned':
       return `${name(event.process)} started (pid ${event.pid})${event.readiness ? `, waiting for ${event.readiness} readiness` : ''}`;
     case 'ready':
@@ -36,7 +38,8 @@ export function eventText(event: RunEvent, c: Colors, name: (process: string) =>
       if (event.requested) return undefined;
       return `${name(event.process)} ${c.red(event.signal ? `was killed by ${event.signal}` : `exited with code ${event.code}`)}`;
     case 'restarting':
-      return `${name(event.process)} ${c.yellow(`restarting in ${formatDuration(event.delayMs)}`)} (attempt ${event.attempt})`;
+      // After an attempt that did not come up (spawn failed, readiness failed), say why.
+      return `${name(event.process)} ${c.yellow(`restarting in ${formatDuration(event.delayMs)}`)} (attempt ${event.attempt})${event.reason ? `: ${firstLine(event.reason)}` : ''}`;
     case 'failed':
       return `${name(event.process)} ${c.red('failed')}: ${firstLine(event.reason)}`;
     case 'stopping':

@@ -6,11 +6,12 @@ import type { LogLine, ProcessPilot } from '../index.js';
  */
 export type RunEvent =
   | { event: 'starting'; manifest: string; processes: string[] }
+  | { event: 'containment'; description: string }
   | { event: 'spawned'; process: string; pid: number; readiness: string | null }
   | { event: 'ready'; process: string; durationMs: number }
   | { event: 'all-ready'; processes: string[]; durationMs: number }
   | { event: 'exited'; process: string; code: number | null; signal: string | null; requested: boolean }
-  | { event: 'restarting'; process: string; delayMs: number; attempt: number }
+  | { event: 'restarting'; process: string; delayMs: number; attempt: number; reason?: string }
   | { event: 'failed'; process: string; reason: string }
   | { event: 'stopping'; process: string; signal: string }
   | { event: 'stopped'; process: string; code: number | null; signal: string | null }
@@ -40,7 +41,7 @@ export function tapRunEvents(pilot: ProcessPilot, sink: RunSink): void {
   hooks.exit.tap(name, (info, exit, requested) =>
     sink.event({ event: 'exited', process: info.name, code: exit.code, signal: exit.signal, requested }),
   );
-  hooks.restart.tap(name, (info, delayMs, attempt) => sink.event({ event: 'restarting', process: info.name, delayMs, attempt }));
+  hooks.restart.tap(name, (info, delayMs, attempt) => sink.event({ event: 'restarting', process: info.name, delayMs, attempt, ...(info.reason ? { reason: info.reason } : {}) }));
   hooks.stateChange.tap(name, (info, _from, to) => {
     if (to === 'failed') sink.event({ event: 'failed', process: info.name, reason: info.reason ?? 'unknown reason' });
   });

@@ -199,6 +199,8 @@ export class SupervisedProcess {
     }
     if (!this.isCurrent(generation)) throw new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped while starting`, { process: this.name });
     this.readyAt = Date.now();
+    // A restart that came up clears the failure of the attempt before it.
+    this.reason = undefined;
     this.setState('running');
     this.host.ready(this, this.readyAt - (this.startedAt ?? this.readyAt));
     // A one-shot process (ready when it exits) is already gone: apply its exit now.

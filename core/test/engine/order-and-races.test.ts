@@ -141,3 +141,20 @@ test('the last exit (code and time) survives the restart that follows it', async
   expect(info.lastExit).toMatchObject({ code: 3, signal: null });
   expect(typeof info.lastExit!.time).toBe('number');
 });
+
+test('a restart whose spawn fails is reported with the reason, never as a bare restart', async () => {
+  const { FakeExecutor } = await import('../../src/testing/index.js');
+  const { PilotError } = await import('../../src/index.js');
+  const executor = new FakeExecutor();
+  const manifest = await sandbox.manifest({ processes: [{ name: 'api', path: fixture('sleep-forever.sh'), restart_backoff: { initial_delay: 0 }, max_restarts: 5 }] });
+  const pilot = sandbox.pilot(manifest, { executor });
+  const reasons: (string | undefined)[] = [];
+  pilot.hooks.restart.tap('test', (info) => reasons.push(info.reason));
+  await pilot.start();
+  executor.failNextSpawn.set('api', new PilotError('PILOT_SPAWN_FAILED', 'process "api": spawn failed: EMFILE (too many open files)'));
+  executor.latest('api')!.exit(1);
+  await eventually(() => reasons.length >= 2 && pilot.getRunningProcess('api')!.status === 'running', 'two restarts, then running');
+  // The first restart follows a crash (no reason); the second follows the failed spawn.
+  expect(reasons.slice(0, 2)).toEqual([undefined, 'process "api": spawn failed: EMFILE (too many open files)']);
+  expect(pilot.getRunningProcess('api')!.reason).toBeUndefined();
+});
