@@ -69,6 +69,8 @@ class RunSession {
   /** Start everything; resolves with the start-up error, if any (the pilot has then stopped). */
   private async start(): Promise<unknown> {
     this.output.event({ event: 'starting', manifest: this.options.manifest.source ?? 'manifest', processes: this.selected });
+    // Once per run: which containment guards the processes (docs/architecture.md says what each guarantees).
+    this.output.event({ event: 'containment', description: this.pilot.executor.describe() });
     const startedAt = performance.now();
     try {
       await this.pilot.start();
