@@ -83,6 +83,11 @@ export class StatsSampler {
     private readonly onError: (error: unknown) => void = (error) => process.emitWarning(`stats: ${(error as Error)?.message ?? error}`),
   ) {}
 
+  /** How many targets the sampler keeps state for: those seen in the last round, never more. */
+  get tracked(): number {
+    return this.previous.size;
+  }
+
   /** Begin sampling every interval. */
   start(): void {
     if (this.running) return;
