@@ -10,6 +10,9 @@ export { watchName, FALLBACK_POLL_MS, type NameWatch, type ChangeReason } from '
 export { abortedPromise, pollUntil, type ReadinessContext, type ReadinessStrategy, type ReadinessPreparation } from './readiness.js';
 export type { ProcessStats } from './stats.js';
 export type { ProcessView } from './control-api.js';
+export type { PilotSnapshot, ProcessSnapshot, PilotEvent, PilotEventType } from './read-model.js';
+export type { OperationQueues } from './operations.js';
+export type { Executor, ExecutorRun, KillMode, RunRecord, StopOutcome, StopRequest, UsageSample } from './executor/executor.js';
 export { ACTIVE_STATES, type ProcessInfo, type ProcessState, type ExitInfo } from './process/state.js';
 export type { LogLine, OutputStream } from './process/output.js';
 export type { SpawnRequest } from './process/spawn-child.js';

@@ -15,6 +15,8 @@ import { startInDependencyOrder, stopInReverseOrder } from './run-order.js';
 import { StateWaiters } from './wait-for-state.js';
 import { StartAttempt } from './start-attempt.js';
 import { Deadline } from './deadline.js';
+import { OperationQueues } from './operations.js';
+import { ReadModel, type PilotEvent, type PilotEventType, type PilotSnapshot } from './read-model.js';
 import { watchHostSignals } from './host-signals.js';
 import type { Executor } from './executor/executor.js';
 import { LocalExecutor } from './executor/local-executor.js';
@@ -62,6 +64,12 @@ export class ProcessPilot extends PluginRegistries {
   private readonly host;
   /** Where this pilot's processes run. */
   readonly executor: Executor;
+  /**
+   * The per-process operation queues behind startProcess / stopProcess / restartProcesses:
+   * `operations.busy(name)` tells whether one is queued or running.
+   */
+  readonly operations = new OperationQueues();
+  private readonly readModel: ReadModel;
   private initializing: Promise<void> | undefined;
   private running = false;
   private stopping: Promise<void> | undefined;
@@ -85,6 +93,12 @@ export class ProcessPilot extends PluginRegistries {
     guardTaps(this.hooks as never, (error) => this.report(error), new Set(['pluginError']));
     this.hooks.stateChange.tap('ProcessPilot', (info) => this.stateWaiters.notify(info));
     this.host = createProcessHost(this, this.hooks, this.lifecycleHooks, (process) => this.onShutdownEverything(process));
+    this.readModel = new ReadModel({
+      hooks: this.hooks,
+      processes: () => this.getRunningProcess(),
+      running: () => this.running,
+      stopping: () => this.stopping !== undefined,
+    });
     this.executor = options.executor ?? new LocalExecutor();
     for (const spec of manifest.processes) this.processes.set(spec.name, new SupervisedProcess(spec, this.host, this.executor));
     this.services = new PilotServices({
@@ -185,9 +199,12 @@ export class ProcessPilot extends PluginRegistries {
     const deadline = new Deadline(this.manifest.kill_timeout * 1000, () => {
       for (const process of this.processes.values()) process.killNow();
     });
+    this.operations.refuse();
     try {
       await deadline.bound(this.hooks.beforeStop.promise(reason));
       await deadline.bound(stopInReverseOrder(this.processes));
+      // Operations in flight (a restart waiting for readiness) end once their process stopped.
+      await deadline.bound(this.operations.drain());
       await deadline.bound(this.startWork?.settled());
       await deadline.bound(this.services.close());
       await deadline.bound(this.host.settle());
@@ -200,6 +217,7 @@ export class ProcessPilot extends PluginRegistries {
       await grace.bound(stopInReverseOrder(this.processes));
       grace.clear();
     }
+    this.operations.accept();
     this.releaseSignals?.();
     this.releaseSignals = undefined;
     this.running = false;
@@ -232,15 +250,19 @@ export class ProcessPilot extends PluginRegistries {
     return new Promise((resolve) => this.stoppedWaiters.push(resolve));
   }
 
-  /** Start one process; rejects if it is already active, a dependency is not running, or the pilot is stopping. */
+  /**
+   * Start one process; rejects if it is already active, a dependency is not running, or the
+   * pilot is stopping. Operations on one process run one after another (see {@link operations}).
+   */
   async startProcess(name: string): Promise<void> {
     const process = this.supervised(name);
-    this.assertNotStopping(`start process "${name}"`);
-    await this.initialize();
-    // Checked after the last await, so the dependencies are running when the start begins.
-    this.assertNotStopping(`start process "${name}"`);
-    this.assertDependenciesRunning(process);
-    await process.start();
+    return this.operations.run(name, `start process "${name}"`, async () => {
+      await this.initialize();
+      // Checked after the last await, so the dependencies are running when the start begins.
+      this.assertNotStopping(`start process "${name}"`);
+      this.assertDependenciesRunning(process);
+      await process.start();
+    });
   }
 
   private assertDependenciesRunning(process: SupervisedProcess): void {
@@ -252,20 +274,22 @@ export class ProcessPilot extends PluginRegistries {
 
   /** Stop one process and its whole tree (its dependents keep running). */
   async stopProcess(name: string): Promise<void> {
-    await this.supervised(name).stop();
+    const process = this.supervised(name);
+    return this.operations.run(name, `stop process "${name}"`, () => process.stop());
   }
 
-  /** Stop and start each named process: exactly one new instance each, with a new pid. */
+  /** Stop and start each named process, one after another: exactly one new instance each, with a new pid. */
   async restartProcesses(names: string | readonly string[]): Promise<void> {
     const list = typeof names === 'string' ? [names] : [...names];
     const processes = list.map((name) => this.supervised(name));
     for (const process of processes) {
-      this.assertNotStopping(`restart process "${process.name}"`);
-      await process.stop();
-      this.assertNotStopping(`restart process "${process.name}"`);
-      this.assertDependenciesRunning(process);
-      process.countRestart();
-      await process.start();
+      await this.operations.run(process.name, `restart process "${process.name}"`, async () => {
+        await process.stop();
+        this.assertNotStopping(`restart process "${process.name}"`);
+        this.assertDependenciesRunning(process);
+        process.countRestart();
+        await process.start();
+      });
     }
   }
 
@@ -276,6 +300,24 @@ export class ProcessPilot extends PluginRegistries {
     const all = [...this.processes.values()].map((process) => process.info());
     if (nameOrPid === undefined) return all;
     return all.find((info) => (typeof nameOrPid === 'number' ? info.pid === nameOrPid : info.name === nameOrPid));
+  }
+
+  /** Every process now, with uptime and latest stats: the read model's snapshot. */
+  snapshot(): PilotSnapshot {
+    return this.readModel.snapshot();
+  }
+
+  /**
+   * Be told of state changes, log lines, stats samples and the pilot's stop, synchronously;
+   * returns the unsubscribe function. Slow consumers use {@link events} instead.
+   */
+  subscribe(listener: (event: PilotEvent) => void, types?: readonly PilotEventType[]): () => void {
+    return this.readModel.subscribe(listener, types);
+  }
+
+  /** The same events as an async iterator with a bounded queue (a slow consumer is told what it missed). */
+  events(options?: { types?: readonly PilotEventType[]; highWaterMark?: number }): AsyncIterableIterator<PilotEvent> {
+    return this.readModel.events(options);
   }
 
   /** The manifest's process entries. */
