@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as cliStart from './cli-start.mjs';
+import * as crashLoop from './crash-loop.mjs';
 import { BENCH_DIR, parseFlags, REPO_DIR, RESULTS_DIR } from './lib/cli.mjs';
 import * as outputThroughput from './output-throughput.mjs';
 import * as readiness from './readiness.mjs';
@@ -24,6 +25,7 @@ const BENCHES = [
   { name: 'cli-start', module: cliStart, title: '`pilot run` start-up (issue 4)' },
   { name: 'stats', module: stats, title: 'Stats sampling cost (issue 5)' },
   { name: 'output-throughput', module: outputThroughput, title: 'Output throughput: 2 million lines through `pilot run` (issue 9)' },
+  { name: 'crash-loop', module: crashLoop, title: 'A 10,000-restart crash loop: fds and RSS (issue 9)' },
 ];
 
 const DESCRIPTIONS = {
@@ -39,6 +41,8 @@ const DESCRIPTIONS = {
     "Time from spawning `node core/dist/bundle/pilot.js run pilot.yaml` until its first child has started (the child, `bash -c 'echo $EPOCHREALTIME > $STAMP; exec sleep 1000'`, records the wall-clock time with a bash builtin about 1-2 ms after its spawn), beside `node -e 0` (Node's own start to exit) and a node process that only imports `@pilot/core`, alternating.",
   stats:
     "The pilot's own CPU (`process.cpuUsage()` per second) while it holds 200 children and samples them every second (`stats_interval: 1`, one batched pidusage call per round, trees from /proc), against the same pilot with sampling effectively off (`stats_interval: 86400`). Open fds (`/proc/self/fd`) and heap after a forced GC at the start and the end, and every 10 s.",
+  'crash-loop':
+    "50 processes that exit 50 ms after their start (`sh -c 'sleep 0.05; exit 3'`) are restarted with no backoff until 10,000 exits in total, with stats sampled every 100 ms, in a worker whose `ulimit -n` is 1024 (the limit the issue reports exhausted within 20 s). The pilot's open fds (`/proc/self/fd`), RSS and heap after a forced GC are recorded once every process has been spawned (start), at 5,000 exits (middle), at 10,000 (end) and every 1,000 exits; failed processes and reported errors are counted. Baseline in the same run: raw Node respawning the same children from their `exit` event (no stats); its failed spawns are counted and retried after 10 ms.",
 };
 
 function runBench(name, quick) {
@@ -77,7 +81,7 @@ export function renderDocument(results, { quick = false } = {}) {
     'npx tsc -b                      # the benchmarks run against the built core/dist and plugins/*/dist',
     'npm run bench                   # all of them (node bench/run-all.mjs), about 8 minutes; rewrites this page',
     'node bench/run-all.mjs --quick  # smoke run, about 2 minutes; prints the report, leaves this page alone',
-    'node bench/start-stop.mjs       # any one benchmark alone (also: restart, readiness, cli-start, stats)',
+    'node bench/start-stop.mjs       # any one benchmark alone (also: restart, readiness, cli-start, stats, crash-loop)',
     'node bench/stats.mjs --soak 600 # the 10-minute fd/heap soak of issue 5',
     '```',
     '',
