@@ -9,8 +9,12 @@ export interface ProcEntry {
   startTime: string;
 }
 
-/** Parse /proc/<pid>/stat; the command name may hold spaces and parentheses, so split after the last ')'. */
-export function readProcEntry(pid: number): ProcEntry | undefined {
+/**
+ * The fields of /proc/<pid>/stat from field 3 (state) on; undefined once the process is gone or
+ * a zombie (exited, only awaiting reaping). The command name may hold spaces and parentheses,
+ * so the split is after the last ')'. readFileSync opens and closes: no fd is held.
+ */
+export function statFields(pid: number): string[] | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -18,8 +22,13 @@ export function readProcEntry(pid: number): ProcEntry | undefined {
     return undefined;
   }
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is the state (field 3); a zombie has exited and only awaits reaping.
-  if (fields[0] === 'Z') return undefined;
+  return fields[0] === 'Z' ? undefined : fields;
+}
+
+/** Parse /proc/<pid>/stat into a table row. */
+export function readProcEntry(pid: number): ProcEntry | undefined {
+  const fields = statFields(pid);
+  if (!fields) return undefined;
   return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), startTime: fields[19] ?? '' };
 }
 

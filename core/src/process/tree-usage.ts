@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { descendantsOf } from './proc-table.js';
+import { descendantsOf, statFields } from './proc-table.js';
 
 /** Resource use of one process tree at one moment. */
 export interface UsageSample {
@@ -59,16 +59,9 @@ interface ProcessUsage {
  * loop turns into EMFILE). Undefined for a process that is gone or a zombie.
  */
 function readUsage(pid: number): ProcessUsage | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // The command name may hold spaces and parentheses: fields start after the last ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(pid);
+  if (!fields) return undefined;
   // fields[0] is field 3 (state); utime, stime are 14, 15; starttime 22; rss 24.
-  if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
   const startTicks = Number(fields[19]);
   return { key: `${pid}:${fields[19]}`, cpuTicks: Number(fields[11]) + Number(fields[12]), rssPages: Number(fields[21]), startTicks };
 }

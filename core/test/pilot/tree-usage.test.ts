@@ -33,7 +33,7 @@ test('a child that died between two samples never makes the tree CPU negative', 
   });
   const pilot = sandbox.pilot(manifest);
   await pilot.start();
-  const pid = pilot.getRunningProcess('tree').pid!;
+  const pid = pilot.getRunningProcess('tree')!.pid!;
   await eventually(() => (sampleTree(pid)?.cpuSeconds ?? 0) > 0.3, 'the child to burn some CPU');
   const sampler = new StatsSampler(1000, () => [{ name: 'tree', pid }], async () => undefined);
   const [first] = await sampler.sample();
