@@ -18,6 +18,7 @@ export type { LogLine, OutputStream } from './process/output.js';
 export type { SpawnRequest } from './process/spawn-child.js';
 export { processExists } from './process/signals.js';
 export { definePlugin, type PilotPlugin } from './plugins/define-plugin.js';
+export type { PluginContext, PluginRegistriesView } from './plugins/contracts.js';
 export { Registry } from './plugins/registry.js';
 export { discoverPluginPackages, type PluginPackage, type ProvidedKind } from './plugins/discovery.js';
 export type {

@@ -1,13 +1,17 @@
 import { PilotError } from './errors.js';
 import type { PilotHooks } from './hooks.js';
 import type { Manifest } from './manifest/schema.js';
-import type { ProcessPilot } from './pilot.js';
+import type { PluginContext } from './plugins/contracts.js';
+import type { PluginRegistriesView } from './plugins/contracts.js';
 import type { ControlServerHandle, StatsSink } from './plugins/contracts.js';
 import { StatsSampler, type ProcessStats, type SampleTarget } from './stats.js';
 
 /** What the services need from the pilot. */
 export interface ServicesContext {
-  pilot: ProcessPilot;
+  /** The registries to find the control server and stats handlers in. */
+  registries: PluginRegistriesView;
+  /** The context of the plugin that registered an entry of `registry` under `name`. */
+  contextOf: (registry: PluginRegistriesView[keyof PluginRegistriesView], name: string) => PluginContext;
   manifest: Manifest;
   hooks: PilotHooks;
   /** Plugin options validated at initialize, by manifest path (`control_server`, `processes[0].stat_handlers[1]`). */
@@ -30,11 +34,12 @@ export class PilotServices {
   constructor(private readonly context: ServicesContext) {}
 
   async start(): Promise<void> {
-    const { pilot, manifest, options } = this.context;
+    const { registries, contextOf, manifest, options } = this.context;
     const baseDirectory = manifest.base_directory;
     if (manifest.control_server) {
-      const server = pilot.controlServers.get(manifest.control_server.name)!;
-      this.control = await server.start({ options: options.get('control_server'), pilot, baseDirectory, manifestPath: manifest.source });
+      const name = manifest.control_server.name;
+      const server = registries.controlServers.get(name)!;
+      this.control = await server.start({ options: options.get('control_server'), pilot: contextOf(registries.controlServers, name), baseDirectory, manifestPath: manifest.source });
     }
     const sinks = new Map<string, { sink: StatsSink; names: Set<string> }>();
     for (const [index, spec] of manifest.processes.entries()) {
@@ -42,7 +47,7 @@ export class PilotServices {
         const handlerOptions = options.get(`processes[${index}].stat_handlers[${i}]`);
         const key = `${ref.name}:${JSON.stringify(handlerOptions)}`;
         if (!sinks.has(key)) {
-          const sink = await pilot.statsHandlers.get(ref.name)!.create({ options: handlerOptions, pilot, baseDirectory });
+          const sink = await registries.statsHandlers.get(ref.name)!.create({ options: handlerOptions, pilot: contextOf(registries.statsHandlers, ref.name), baseDirectory });
           sinks.set(key, { sink, names: new Set() });
         }
         sinks.get(key)!.names.add(spec.name);

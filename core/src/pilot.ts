@@ -6,6 +6,8 @@ import type { Manifest, ProcessSpec } from './manifest/schema.js';
 import type { PilotPlugin } from './plugins/define-plugin.js';
 import { guardTaps } from './plugins/guard-taps.js';
 import { PluginRegistries } from './plugins/plugin-set.js';
+import type { PluginContext } from './plugins/contracts.js';
+import { createPluginContext } from './plugins/create-context.js';
 import type { LogLine, OutputStream } from './process/output.js';
 import type { ProcessInfo, ProcessState } from './process/state.js';
 import { SupervisedProcess } from './process/supervised-process.js';
@@ -57,7 +59,7 @@ export interface PilotOptions {
  * await pilot.start(); // every process is running and ready
  * ```
  */
-export class ProcessPilot extends PluginRegistries {
+export class ProcessPilot {
   /** Lifecycle hooks; see docs/hooks.md. */
   readonly hooks: PilotHooks = createHooks();
   private readonly processes = new Map<string, SupervisedProcess>();
@@ -85,14 +87,18 @@ export class ProcessPilot extends PluginRegistries {
   /** Why the pilot last stopped, and the exit code of a `shutdown_everything` process. */
   lastStop: { reason: StopReason; process?: string; code?: number | null; signal?: NodeJS.Signals | null } | undefined;
 
+  /** The plugin host: registries, and the loading of plugins into them (held, not inherited). */
+  private readonly plugins = new PluginRegistries();
+  /** The context each plugin gets, by plugin name (made once per plugin). */
+  private readonly contexts = new Map<string, PluginContext>();
+
   constructor(
     readonly manifest: Manifest,
     private readonly options: PilotOptions = {},
   ) {
-    super();
     guardTaps(this.hooks as never, (error) => this.report(error), new Set(['pluginError']));
     this.hooks.stateChange.tap('ProcessPilot', (info) => this.stateWaiters.notify(info));
-    this.host = createProcessHost(this, this.hooks, this.lifecycleHooks, (process) => this.onShutdownEverything(process));
+    this.host = createProcessHost(this.contextFor, this.hooks, this.lifecycleHooks, (process) => this.onShutdownEverything(process));
     this.readModel = new ReadModel({
       hooks: this.hooks,
       processes: () => this.getRunningProcess(),
@@ -102,7 +108,8 @@ export class ProcessPilot extends PluginRegistries {
     this.executor = options.executor ?? new LocalExecutor();
     for (const spec of manifest.processes) this.processes.set(spec.name, new SupervisedProcess(spec, this.host, this.executor));
     this.services = new PilotServices({
-      pilot: this,
+      registries: this.plugins,
+      contextOf: (registry, name) => this.contextFor(registry.ownerOf(name) ?? name),
       manifest,
       hooks: this.hooks,
       options: this.resolvedOptions,
@@ -110,18 +117,63 @@ export class ProcessPilot extends PluginRegistries {
       report: (error) => this.report(error),
     });
     if (options.only) for (const name of options.only) this.supervised(name);
-    for (const plugin of options.plugins ?? []) this.apply(plugin, this);
+    for (const plugin of options.plugins ?? []) this.plugins.apply(plugin, this.contextFor);
+  }
+
+  /** Readiness strategies by name (`ready_strategy`). */
+  get readiness() {
+    return this.plugins.readiness;
+  }
+
+  /** Stats handlers by name (`stat_handlers`). */
+  get statsHandlers() {
+    return this.plugins.statsHandlers;
+  }
+
+  /** Lifecycle hook groups by name (`lifecycle_hooks`). */
+  get lifecycleHooks() {
+    return this.plugins.lifecycleHooks;
+  }
+
+  /** Control servers by name (`control_server`). */
+  get controlServers() {
+    return this.plugins.controlServers;
+  }
+
+  /** Executors by name (`executor`). */
+  get executors() {
+    return this.plugins.executors;
   }
 
   /** Register plugins from code (process_pilot's `register_plugins`). */
   registerPlugins(plugins: readonly PilotPlugin[]): void {
-    for (const plugin of plugins) this.apply(plugin, this);
+    for (const plugin of plugins) this.plugins.apply(plugin, this.contextFor);
   }
 
   /** Load every plugin file of a directory (process_pilot's `load_plugins`). */
   loadPlugins(directory: string): Promise<void> {
-    return this.loadDirectory(directory, this);
+    return this.plugins.loadDirectory(directory, this.contextFor);
   }
+
+  /**
+   * Load the plugins `manifest` names (its `plugins`, `plugin_directory`, installed providers of
+   * names it uses), then append a problem per unknown name or invalid option. For validation
+   * without a start (`pilot validate`); returns the validated options by manifest path.
+   */
+  async checkPlugins(manifest: Manifest, problems: Problem[], indexOf?: readonly number[]): Promise<Map<string, unknown>> {
+    await this.plugins.loadForManifest(manifest, this.contextFor);
+    return this.plugins.validate(manifest, problems, indexOf);
+  }
+
+  /** The narrow API a plugin gets (see {@link PluginContext}), one per plugin name. */
+  private readonly contextFor = (pluginName: string): PluginContext => {
+    let context = this.contexts.get(pluginName);
+    if (!context) {
+      context = createPluginContext(pluginName, this, this.plugins, (error) => this.report(error));
+      this.contexts.set(pluginName, context);
+    }
+    return context;
+  };
 
   /** Load the manifest's plugins and check every name and option it uses. Runs once; `start()` calls it. */
   initialize(): Promise<void> {
@@ -131,9 +183,8 @@ export class ProcessPilot extends PluginRegistries {
 
   private async initializeOnce(): Promise<void> {
     if (this.options.pluginDirectory) await this.loadPlugins(this.options.pluginDirectory);
-    await this.loadForManifest(this.manifest, this);
     const problems: Problem[] = [];
-    const options = await this.validate(this.manifest, problems);
+    const options = await this.checkPlugins(this.manifest, problems);
     throwProblems(problems, this.manifest.source);
     this.manifest.processes.forEach((spec, index) => {
       if (!spec.ready_strategy) return;

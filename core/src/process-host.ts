@@ -1,4 +1,4 @@
-import type { ProcessPilot } from './pilot.js';
+import type { PluginContext } from './plugins/contracts.js';
 import type { PilotHooks } from './hooks.js';
 import type { LifecycleHookGroup, LifecyclePoint } from './plugins/contracts.js';
 import type { Registry } from './plugins/registry.js';
@@ -10,7 +10,8 @@ import { PilotError, messageOf } from './errors.js';
  * lifecycle hook groups a process lists. Lifecycle failures are reported, never thrown.
  */
 export function createProcessHost(
-  pilot: ProcessPilot,
+  /** The context of the plugin that registered a lifecycle hook group. */
+  contextOf: (pluginName: string) => PluginContext,
   hooks: PilotHooks,
   groups: Registry<LifecycleHookGroup>,
   onShutdownEverything: (process: SupervisedProcess) => void,
@@ -23,7 +24,7 @@ export function createProcessHost(
         const fn = group?.[point];
         if (!fn) continue;
         try {
-          await fn({ spec: process.spec, info: process.info(), pilot });
+          await fn({ spec: process.spec, info: process.info(), pilot: contextOf(groups.ownerOf(ref.name) ?? ref.name) });
         } catch (error) {
           const owner = groups.ownerOf(ref.name) ?? ref.name;
           hooks.pluginError.call(

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { UNSAFE_KEYS } from './raw-checks.js';
+import { UNSAFE_KEYS } from './values.js';
 import { didYouMean } from './suggest.js';
 
 /** `processes[1].ready_params.port` from a zod path. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PluginRegistries } from '../plugins/plugin-set.js';
+import type { PluginRegistriesView } from '../plugins/contracts.js';
 import { manifestSchema } from './schema.js';
 import { SIGNAL_NAMES } from './values.js';
 
@@ -14,7 +14,7 @@ function toJson(schema: z.ZodType): JsonSchema {
  * names of loaded plugins become the allowed values and each readiness strategy's options schema
  * applies to `ready_params` when `ready_strategy` names it, so editors can validate and complete.
  */
-export function manifestJsonSchema(registries?: PluginRegistries): JsonSchema {
+export function manifestJsonSchema(registries?: PluginRegistriesView): JsonSchema {
   const schema = toJson(manifestSchema);
   schema.title = 'ProcessPilot manifest';
   // The signal check is a refinement, which JSON Schema cannot express: the names are listed instead.

@@ -1,12 +1,8 @@
 import { PilotError } from '../errors.js';
 import { formatPath } from './format-issues.js';
 import type { Problem } from './problems.js';
+import { UNSAFE_KEYS } from './values.js';
 
-/**
- * Keys a JavaScript object cannot hold as data: zod's records and `util.parseEnv` drop
- * `__proto__` without a word (`constructor` and `prototype` are kept, so they are allowed).
- */
-export const UNSAFE_KEYS: readonly string[] = ['__proto__'];
 
 /** Nesting deeper than this is refused before validation (a real manifest needs about 6 levels). */
 export const MAX_DEPTH = 64;

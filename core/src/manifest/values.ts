@@ -49,3 +49,9 @@ function likelySignal(value: string): string | undefined {
     return candidate === bare || distance(candidate, bare) <= 1 || (candidate.length > 2 && sorted(candidate) === sorted(bare));
   });
 }
+
+/**
+ * Keys a JavaScript object cannot hold as data: zod's records and `util.parseEnv` drop
+ * `__proto__` without a word (`constructor` and `prototype` are kept, so they are allowed).
+ */
+export const UNSAFE_KEYS: readonly string[] = ['__proto__'];

@@ -17,8 +17,7 @@ export async function checkPlugins(manifest: Manifest, indexOf: readonly number[
   try {
     const pilot = new ProcessPilot({ ...manifest, processes: [] }, { handleSignals: false, plugins: sources.plugins });
     if (sources.pluginDirectory) await pilot.loadPlugins(sources.pluginDirectory);
-    await pilot.loadForManifest(manifest, pilot);
-    await pilot.validate(manifest, problems, indexOf);
+    await pilot.checkPlugins(manifest, problems, indexOf);
   } catch (error) {
     if (!(error instanceof PilotError)) throw error;
     problems.push({ code: error.code, message: error.message });

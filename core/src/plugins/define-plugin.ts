@@ -1,13 +1,14 @@
-import type { ProcessPilot } from '../pilot.js';
+import type { PluginContext } from './contracts.js';
 import { PilotError } from '../errors.js';
 
 /**
  * A plugin: a name and an `apply` that only registers (taps hooks, adds registry entries).
- * I/O belongs inside hooks, never in `apply`.
+ * I/O belongs inside hooks, never in `apply`. `apply` gets the plugin's own
+ * {@link PluginContext}, not the pilot.
  */
 export interface PilotPlugin {
   readonly name: string;
-  apply(pilot: ProcessPilot): void;
+  apply(context: PluginContext): void;
 }
 
 /**
@@ -40,7 +41,7 @@ export function assertPlugin(value: unknown, source: string): asserts value is P
   ) {
     throw new PilotError(
       'PILOT_PLUGIN_INVALID',
-      `${source}: expected a plugin { name: string, apply(pilot) }, got ${describe(value)}; ` +
+      `${source}: expected a plugin { name: string, apply(context) }, got ${describe(value)}; ` +
         'export one built with definePlugin() (or a factory returning one) as the default export',
     );
   }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ProcessPilot } from '../pilot.js';
 import { PilotError } from '../errors.js';
 import { formatIssues } from '../manifest/format-issues.js';
 import type { Problem } from '../manifest/problems.js';
@@ -7,12 +6,17 @@ import type { Manifest, NamedReference } from '../manifest/schema.js';
 import { didYouMean } from '../manifest/suggest.js';
 import type { ReadinessStrategy } from '../readiness.js';
 import type { ControlServer, LifecycleHookGroup, StatsHandler } from './contracts.js';
+import type { Executor } from '../executor/executor.js';
+import type { PluginContext } from './contracts.js';
 import type { PilotPlugin } from './define-plugin.js';
 import { discoverPluginPackages, providerOf, type PluginPackage, type ProvidedKind } from './discovery.js';
 import { importPlugins, listPluginFiles, resolvePluginSpecifier } from './load-plugin.js';
 import { Registry } from './registry.js';
 
-/** The four registries a manifest's names are looked up in. */
+/** What a plugin is applied with: its own context, made for its name. */
+export type ContextFor = (pluginName: string) => PluginContext;
+
+/** The registries a manifest's names are looked up in, and the loading of plugins into them. */
 export class PluginRegistries {
   /** Readiness strategies by name (`ready_strategy`). */
   readonly readiness = new Registry<ReadinessStrategy>('readiness strategy', () => this.owner);
@@ -22,6 +26,8 @@ export class PluginRegistries {
   readonly lifecycleHooks = new Registry<LifecycleHookGroup>('lifecycle hook group', () => this.owner);
   /** Control servers by name (`control_server`). */
   readonly controlServers = new Registry<ControlServer>('control server', () => this.owner);
+  /** Executors by name (`executor`): where processes run. */
+  readonly executors = new Registry<Executor>('executor', () => this.owner);
   private readonly applied = new Set<string>();
   /** Installed packages loaded because they declare a name the manifest uses. */
   private readonly loadedProviders = new Set<string>();
@@ -33,14 +39,14 @@ export class PluginRegistries {
   }
 
   /** Apply `plugin` once; a second plugin with the same name is a duplicate. */
-  apply(plugin: PilotPlugin, pilot: ProcessPilot, source = 'code'): void {
+  apply(plugin: PilotPlugin, contextFor: ContextFor, source = 'code'): void {
     if (this.applied.has(plugin.name)) {
       throw new PilotError('PILOT_DUPLICATE_NAME', `plugin "${plugin.name}" (from ${source}) is already registered; load it only once`, { plugin: plugin.name });
     }
     this.applied.add(plugin.name);
     this.current = plugin.name;
     try {
-      plugin.apply(pilot);
+      plugin.apply(contextFor(plugin.name));
     } catch (error) {
       if (error instanceof PilotError) throw error;
       throw new PilotError('PILOT_PLUGIN_INVALID', `[plugin ${plugin.name}] apply() threw: ${(error as Error).message}`, { cause: error, plugin: plugin.name });
@@ -55,21 +61,21 @@ export class PluginRegistries {
   }
 
   /** Import and apply the plugins of a module file. */
-  async loadFile(file: string, label: string, pilot: ProcessPilot): Promise<void> {
-    for (const plugin of await importPlugins(file, label)) if (!this.has(plugin.name)) this.apply(plugin, pilot, label);
+  async loadFile(file: string, label: string, contextFor: ContextFor): Promise<void> {
+    for (const plugin of await importPlugins(file, label)) if (!this.has(plugin.name)) this.apply(plugin, contextFor, label);
   }
 
   /** Import and apply every plugin file of a directory, in name order. */
-  async loadDirectory(directory: string, pilot: ProcessPilot): Promise<void> {
-    for (const file of await listPluginFiles(directory)) await this.loadFile(file, file, pilot);
+  async loadDirectory(directory: string, contextFor: ContextFor): Promise<void> {
+    for (const file of await listPluginFiles(directory)) await this.loadFile(file, file, contextFor);
   }
 
   /** Load the manifest's `plugins` and `plugin_directory`, then any installed package that provides a missing name. */
-  async loadForManifest(manifest: Manifest, pilot: ProcessPilot): Promise<void> {
+  async loadForManifest(manifest: Manifest, contextFor: ContextFor): Promise<void> {
     for (const specifier of manifest.plugins) {
-      await this.loadFile(resolvePluginSpecifier(specifier, manifest.base_directory), specifier, pilot);
+      await this.loadFile(resolvePluginSpecifier(specifier, manifest.base_directory), specifier, contextFor);
     }
-    if (manifest.plugin_directory) await this.loadDirectory(manifest.plugin_directory, pilot);
+    if (manifest.plugin_directory) await this.loadDirectory(manifest.plugin_directory, contextFor);
     const missing = this.references(manifest).filter(({ kind, ref }) => !this.registry(kind).get(ref.name));
     if (missing.length === 0) return;
     const packages = await discoverPluginPackages([manifest.base_directory]);
@@ -77,7 +83,7 @@ export class PluginRegistries {
       const provider = providerOf(packages, kind, ref.name);
       if (provider && !this.registry(kind).get(ref.name) && !this.loadedProviders.has(provider.name)) {
         this.loadedProviders.add(provider.name);
-        await this.loadFile(resolvePluginSpecifier(provider.name, provider.directory + '/..'), provider.name, pilot);
+        await this.loadFile(resolvePluginSpecifier(provider.name, provider.directory + '/..'), provider.name, contextFor);
       }
     }
   }

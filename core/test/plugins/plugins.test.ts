@@ -80,7 +80,7 @@ test('registering the same readiness name twice names both plugins', async () =>
 
 test('definePlugin rejects a wrong shape with a message saying what is expected', () => {
   expect(() => definePlugin({ name: '', apply: () => undefined })).toThrow(PilotError);
-  expect(() => definePlugin({ name: 'x' } as never)).toThrow(/expected a plugin \{ name: string, apply\(pilot\) \}, got an object with keys \[name\]/);
+  expect(() => definePlugin({ name: 'x' } as never)).toThrow(/expected a plugin \{ name: string, apply\(context\) \}, got an object with keys \[name\]/);
 });
 
 test('plugin_directory: files load in name order; throwing, wrong-shaped and escaping entries are refused naming the file', async () => {
@@ -103,7 +103,7 @@ test('plugin_directory: files load in name order; throwing, wrong-shaped and esc
   mkdirSync(other);
   sandbox.file('plugins2/shape.mjs', 'export default 42;\n');
   const shaped = sandbox.pilot(await oneProcess({}, { plugin_directory: 'plugins2' }));
-  await expect(shaped.start()).rejects.toThrow(/shape\.mjs\): expected a plugin \{ name: string, apply\(pilot\) \}, got number/);
+  await expect(shaped.start()).rejects.toThrow(/shape\.mjs\): expected a plugin \{ name: string, apply\(context\) \}, got number/);
 
   const third = join(sandbox.directory, 'plugins3');
   mkdirSync(third);

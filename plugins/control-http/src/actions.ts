@@ -1,4 +1,4 @@
-import { isPilotError, type ProcessPilot } from '@pilot/core';
+import { isPilotError, type PluginContext } from '@pilot/core';
 import { HttpError } from './respond.js';
 
 /** The fixed set of actions `POST /v1/processes/:name/<action>` accepts. */
@@ -37,7 +37,7 @@ export class ActionRunner {
   private readonly inFlight = new Set<Promise<unknown>>();
   private refusing = false;
 
-  constructor(private readonly pilot: ProcessPilot) {}
+  constructor(private readonly pilot: PluginContext) {}
 
   /** Run `action` on `name` after the actions already queued for it. */
   run(name: string, action: Action): Promise<void> {

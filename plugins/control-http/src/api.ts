@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ProcessPilot } from '@pilot/core';
+import type { PluginContext } from '@pilot/core';
 import type { ActionRunner } from './actions.js';
 import { checkDeclaredLength, readBody } from './body.js';
 import type { EventStream } from './event-stream.js';
@@ -12,7 +12,7 @@ import { checkHostAndOrigin, type BearerAuth } from './security.js';
 
 /** What the request handler works with. */
 export interface ApiContext {
-  pilot: ProcessPilot;
+  pilot: PluginContext;
   feed: PilotFeed;
   events: EventStream;
   actions: ActionRunner;
@@ -41,8 +41,8 @@ async function handle(context: ApiContext, req: IncomingMessage, res: ServerResp
   if (/^100-continue$/i.test(req.headers.expect ?? '')) res.writeContinue();
   // No route takes a body; it is read (bounded) so that the connection can be reused.
   await readBody(req, context.maxBodyBytes);
-  if ('name' in route && context.pilot.getProcessByName(route.name) === undefined) {
-    const known = context.pilot.getManifestProcesses().map((spec) => spec.name);
+  if ('name' in route && !context.pilot.manifest.processes.some((spec) => spec.name === route.name)) {
+    const known = context.pilot.manifest.processes.map((spec) => spec.name);
     throw new HttpError(404, `no process is named "${route.name}"; known: ${known.join(', ')}`);
   }
   await serve(context, route, req, res);

@@ -1,4 +1,4 @@
-import type { LogLine, ProcessPilot, ProcessState, ProcessStats } from '@pilot/core';
+import type { LogLine, PluginContext, ProcessState, ProcessStats } from '@pilot/core';
 
 /** A state change as sent on `/v1/events` (`event: state`). */
 export interface StateEvent {
@@ -31,7 +31,7 @@ export class PilotFeed {
   private readonly latest = new Map<string, ProcessStats>();
   private stoppingNow = false;
 
-  constructor(pilot: ProcessPilot, tapName: string) {
+  constructor(pilot: PluginContext, tapName: string) {
     const { hooks } = pilot;
     hooks.stateChange.tap(tapName, (info, from, to) => {
       if (this.listeners.size === 0) return;

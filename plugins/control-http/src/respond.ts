@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { PilotError, ProcessPilot } from '@pilot/core';
+import type { PilotError, PluginContext } from '@pilot/core';
 
 /** A failure that becomes an HTTP status and `{ error }` body. */
 export class HttpError extends Error {
@@ -46,7 +46,7 @@ export function rawErrorResponse(status: number, reason: string, message: string
 }
 
 /** Report a failure the way the pilot reports plugin failures: `hooks.pluginError`, else stderr. */
-export function reportError(pilot: ProcessPilot, error: PilotError): void {
+export function reportError(pilot: PluginContext, error: PilotError): void {
   if (pilot.hooks.pluginError.taps.length > 0) pilot.hooks.pluginError.call(error);
   else console.error(error);
 }

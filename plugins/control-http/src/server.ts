@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { rmSync } from 'node:fs';
-import { PilotError, type ControlServerHandle, type ProcessPilot } from '@pilot/core';
+import { PilotError, type ControlServerHandle, type PluginContext } from '@pilot/core';
 import { ActionRunner } from './actions.js';
 import { createApiHandler } from './api.js';
 import { EventStream } from './event-stream.js';
@@ -17,7 +17,7 @@ import { listenOnUnixSocket, removeOwnSocket, type SocketIdentity } from './unix
 /** What `control_server: http` is started with. */
 export interface StartContext {
   options: ControlHttpOptions;
-  pilot: ProcessPilot;
+  pilot: PluginContext;
   baseDirectory: string;
   manifestPath: string | undefined;
   feed: PilotFeed;
@@ -130,7 +130,7 @@ const REFUSED_REPORT_MS = 60_000;
  * reading a byte, so a flood of connections costs an accept and a close each. Refusals are
  * reported, at most once a minute with the count, so that a flood cannot flood the log too.
  */
-function limitConnections(server: Server, max: number, pilot: ProcessPilot): void {
+function limitConnections(server: Server, max: number, pilot: PluginContext): void {
   server.maxConnections = max;
   let refused = 0;
   let lastReport = -Infinity;

@@ -1,4 +1,4 @@
-import { isPilotError, PilotError, definePlugin, type PilotPlugin, type ProcessPilot, type StatsHandler } from '@pilot/core';
+import { isPilotError, PilotError, definePlugin, type PilotPlugin, type PluginContext, type StatsHandler } from '@pilot/core';
 import { LimitsSink, type LimitRestart } from './limits-sink.js';
 import { limitsOptionsSchema, type LimitsOptions } from './options.js';
 import { RestartGuard } from './restart-guard.js';
@@ -18,7 +18,7 @@ export interface StatsLimitsPluginOptions {
   onRestart?: (event: LimitRestart) => void;
 }
 
-function report(pilot: ProcessPilot, error: PilotError): void {
+function report(pilot: PluginContext, error: PilotError): void {
   if (pilot.hooks.pluginError.taps.length > 0) pilot.hooks.pluginError.call(error);
   else console.error(error);
 }

@@ -1,4 +1,4 @@
-import type { ProcessInfo, ProcessPilot, ProcessStats, StatsSink } from '@pilot/core';
+import type { ProcessInfo, PluginContext, ProcessStats, StatsSink } from '@pilot/core';
 import { formatBytes } from './memory-size.js';
 import type { LimitsOptions } from './options.js';
 import type { RestartGuard } from './restart-guard.js';
@@ -37,7 +37,7 @@ export class LimitsSink implements StatsSink {
 
   constructor(
     private readonly options: LimitsOptions,
-    private readonly pilot: ProcessPilot,
+    private readonly pilot: PluginContext,
     private readonly guard: RestartGuard,
     private readonly onRestart: (event: LimitRestart) => void,
     private readonly onFailure: (event: LimitRestart, error: unknown) => void,

@@ -1,4 +1,4 @@
-import type { ProcessPilot } from '@pilot/core';
+import type { PluginContext } from '@pilot/core';
 
 /**
  * Serialises the restarts the `limits` handler asks for, per pilot: at most one in flight per
@@ -9,7 +9,7 @@ export class RestartGuard {
   private readonly inFlight = new Map<string, Promise<void>>();
   private stopping = false;
 
-  constructor(pilot: ProcessPilot, tapName: string, private readonly restart: (name: string) => Promise<void>) {
+  constructor(pilot: PluginContext, tapName: string, private readonly restart: (name: string) => Promise<void>) {
     pilot.hooks.beforeStart.tap(tapName, () => {
       this.stopping = false;
     });
