@@ -43,8 +43,10 @@ export interface PilotOptions {
   /** Where plugin failures go when nothing taps `hooks.pluginError`. @default console.error */
   reportError?: (error: PilotError) => void;
   /**
-   * Where processes run. Tests of orchestration pass `FakeExecutor` from `@pilot/core/testing`.
-   * @default the local executor (this machine)
+   * An executor that takes the place of the registered one of the same name (and is registered
+   * when its name is new). Tests of orchestration pass `new FakeExecutor()` from
+   * `@pilot/core/testing`, named `local`, so every process runs on it.
+   * @default the local executor (this machine) is `local`
    */
   executor?: Executor;
 }
@@ -64,7 +66,7 @@ export class ProcessPilot {
   readonly hooks: PilotHooks = createHooks();
   private readonly processes = new Map<string, SupervisedProcess>();
   private readonly host;
-  /** Where this pilot's processes run. */
+  /** The `local` executor: this machine (or the one given as `options.executor` under that name). */
   readonly executor: Executor;
   /**
    * The per-process operation queues behind startProcess / stopProcess / restartProcesses:
@@ -105,7 +107,10 @@ export class ProcessPilot {
       running: () => this.running,
       stopping: () => this.stopping !== undefined,
     });
-    this.executor = options.executor ?? new LocalExecutor();
+    // An executor given in code takes the place of the registered one of its name (FakeExecutor is `local`).
+    this.executor = options.executor?.name === 'local' ? options.executor : new LocalExecutor();
+    const builtIn = [this.executor, ...(options.executor && options.executor !== this.executor ? [options.executor] : [])];
+    this.plugins.apply({ name: '@pilot/core', apply: (context) => builtIn.forEach((executor) => context.executors.register(executor)) }, this.contextFor);
     for (const spec of manifest.processes) this.processes.set(spec.name, new SupervisedProcess(spec, this.host, this.executor));
     this.services = new PilotServices({
       registries: this.plugins,
@@ -113,7 +118,8 @@ export class ProcessPilot {
       manifest,
       hooks: this.hooks,
       options: this.resolvedOptions,
-      targets: () => [...this.processes.values()].flatMap((p) => (p.pid === undefined ? [] : [{ name: p.name, pid: p.pid }])),
+      // Usage as the executor measures it: a cgroup's exact numbers, a /proc walk, a remote host.
+      targets: () => [...this.processes.values()].flatMap((p) => (p.pid === undefined ? [] : [{ name: p.name, pid: p.pid, usage: () => p.sample() }])),
       report: (error) => this.report(error),
     });
     if (options.only) for (const name of options.only) this.supervised(name);
@@ -187,6 +193,7 @@ export class ProcessPilot {
     const options = await this.checkPlugins(this.manifest, problems);
     throwProblems(problems, this.manifest.source);
     this.manifest.processes.forEach((spec, index) => {
+      this.processes.get(spec.name)!.bindExecutor(this.executors.get(spec.executor.name)!, options.get(`processes[${index}].executor`) ?? {});
       if (!spec.ready_strategy) return;
       this.processes.get(spec.name)!.readiness = {
         strategy: this.readiness.get(spec.ready_strategy)!,

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { LogLine } from '../process/output.js';
 import type { SpawnRequest } from '../process/spawn-child.js';
 import type { ExitInfo } from '../process/state.js';
@@ -20,17 +21,9 @@ export interface StopOutcome {
   forced: boolean;
 }
 
-/** Resource use of one run's whole tree at one moment. */
-export interface UsageSample {
-  /** Cumulative CPU time (user + system) of the tree, in seconds. */
-  cpuSeconds: number;
-  /** Resident memory of the tree, in bytes. */
-  memory: number;
-  /** How many processes the tree has (the main process included). */
-  processes: number;
-  /** Seconds since the run started, when known: a first sample averages the CPU over it. */
-  ageSeconds?: number;
-}
+/** Resource use of one run's whole tree at one moment (cumulative CPU, memory, process count). */
+export type { UsageSample } from '../process/tree-usage.js';
+import type { UsageSample } from '../process/tree-usage.js';
 
 /** What identifies a run so that a later pilot can find it again (and never mistake a stranger for it). */
 export interface RunRecord {
@@ -82,6 +75,11 @@ export interface Executor {
   readonly name: string;
   /** One line for `pilot run` and `pilot doctor`: the containment in use and why. */
   describe(): string;
-  /** Spawn `request`; every line it prints goes to `onLine`. Rejects with a PilotError that says what is wrong. */
-  spawn(name: string, request: SpawnRequest, onLine: (line: LogLine) => void): Promise<ExecutorRun>;
+  /** zod schema of the options a manifest gives with `executor: { name, options }`; validated when the manifest is checked. */
+  readonly options?: z.ZodType;
+  /**
+   * Spawn `request`; every line it prints goes to `onLine`. `options` are the process's validated
+   * executor options (`{}` when none). Rejects with a PilotError that says what is wrong.
+   */
+  spawn(name: string, request: SpawnRequest, onLine: (line: LogLine) => void, options?: unknown): Promise<ExecutorRun>;
 }

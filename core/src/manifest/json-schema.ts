@@ -32,6 +32,7 @@ export function manifestJsonSchema(registries?: PluginRegistriesView): JsonSchem
   const named = (names: string[]) => ({ anyOf: [{ enum: names }, { type: 'object', properties: { name: { enum: names }, options: { type: 'object' } }, required: ['name'] }] });
   if (registries.statsHandlers.names().length > 0) process.properties.stat_handlers = { type: 'array', items: named(registries.statsHandlers.names()) };
   if (registries.lifecycleHooks.names().length > 0) process.properties.lifecycle_hooks = { type: 'array', items: named(registries.lifecycleHooks.names()) };
+  process.properties.executor = named(registries.executors.names());
   if (registries.controlServers.names().length > 0) schema.properties.control_server = { anyOf: [named(registries.controlServers.names()), { type: 'null' }] };
   return schema;
 }

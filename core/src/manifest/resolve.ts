@@ -111,6 +111,7 @@ function resolveProcess(entry: ParsedProcess, where: string, context: ProcessCon
     working_directory: workingDirectory,
     lifecycle_hooks: entry.lifecycle_hooks.map(reference),
     stat_handlers: entry.stat_handlers.map(reference),
+    executor: reference(entry.executor),
   };
 }
 

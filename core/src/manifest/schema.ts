@@ -57,6 +57,7 @@ export const processSchema = z.strictObject({
   ready_params: z.record(z.string(), z.unknown()).default({}),
   affinity: z.array(z.number().int().nonnegative()).min(1).nullable().optional(),
   log_lines: z.number().int().positive().default(1000).describe('lines of output kept for logs() and errors'),
+  executor: namedReference.default('local').describe('where the process runs: `local` (this machine), or an executor a plugin provides (`{ name, options }`)'),
 });
 
 /** The whole manifest. */
@@ -79,13 +80,15 @@ export type ProcessInput = z.input<typeof processSchema>;
 export type NamedReference = { name: string; options: Record<string, unknown> };
 
 /** One validated process: defaults applied, paths absolute, env files merged. */
-export type ProcessSpec = Omit<z.output<typeof processSchema>, 'lifecycle_hooks' | 'stat_handlers'> & {
+export type ProcessSpec = Omit<z.output<typeof processSchema>, 'lifecycle_hooks' | 'stat_handlers' | 'executor'> & {
   /** Absolute path of the executable (PATH already searched), or the command line when `shell`. */
   path: string;
   /** Absolute working directory. */
   working_directory: string;
   lifecycle_hooks: NamedReference[];
   stat_handlers: NamedReference[];
+  /** Where it runs (`{ name: 'local', options: {} }` by default). */
+  executor: NamedReference;
 };
 
 /** A validated manifest: plain data, every path absolute. */

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The registry kinds a package can declare in `package.json` under `"pilot"`. */
-export type ProvidedKind = 'readiness' | 'statsHandlers' | 'lifecycleHooks' | 'controlServers';
+export type ProvidedKind = 'readiness' | 'statsHandlers' | 'lifecycleHooks' | 'controlServers' | 'executors';
 
 /** An installed plugin package and what it declares it provides. */
 export interface PluginPackage {

@@ -134,6 +134,7 @@ export class PluginRegistries {
     return this[kind];
   }
 
+
   /** Every plugin-provided name the manifest uses, with where it is used (`indexOf` as in {@link validate}). */
   references(manifest: Manifest, indexOf?: readonly number[]): { kind: ProvidedKind; ref: NamedReference; where: string }[] {
     const refs: { kind: ProvidedKind; ref: NamedReference; where: string }[] = [];
@@ -142,6 +143,7 @@ export class PluginRegistries {
       if (spec.ready_strategy) refs.push({ kind: 'readiness', ref: { name: spec.ready_strategy, options: spec.ready_params }, where: `${at}.ready_strategy` });
       spec.lifecycle_hooks.forEach((ref, i) => refs.push({ kind: 'lifecycleHooks', ref, where: `${at}.lifecycle_hooks[${i}]` }));
       spec.stat_handlers.forEach((ref, i) => refs.push({ kind: 'statsHandlers', ref, where: `${at}.stat_handlers[${i}]` }));
+      refs.push({ kind: 'executors', ref: spec.executor, where: `${at}.executor` });
     });
     if (manifest.control_server) refs.push({ kind: 'controlServers', ref: manifest.control_server, where: 'control_server' });
     return refs;

@@ -9,7 +9,7 @@ import { LogBuffer, type LogLine } from './output.js';
 import { RestartPolicy } from './restart-policy.js';
 import type { SpawnRequest } from './spawn-child.js';
 import { ACTIVE_STATES, type ExitInfo, type LastExit, type ProcessInfo, type ProcessState } from './state.js';
-import type { Executor, StopRequest } from '../executor/executor.js';
+import type { Executor, StopRequest, UsageSample } from '../executor/executor.js';
 
 /** What a supervised process tells its owner; the pilot turns these into hooks. */
 export interface ProcessHost {
@@ -48,6 +48,8 @@ export class SupervisedProcess {
   private readyAt: number | undefined;
   private reason: string | undefined;
   readiness: ReadinessBinding | undefined;
+  /** The validated options of the manifest's `executor` entry, given to every spawn. */
+  private executorOptions: unknown = {};
 
   private lastExit: LastExit | undefined;
   /** True after a one-shot process (its strategy accepts the exit) exited with code 0. */
@@ -57,7 +59,7 @@ export class SupervisedProcess {
   constructor(
     readonly spec: ProcessSpec,
     private readonly host: ProcessHost,
-    private readonly executor: Executor,
+    private executor: Executor,
   ) {
     this.logs = new LogBuffer(spec.log_lines);
     this.policy = new RestartPolicy(spec.restart_backoff, spec.max_restarts);
@@ -70,6 +72,17 @@ export class SupervisedProcess {
   /** Pid of the live process, if any. */
   get pid(): number | undefined {
     return this.run?.alive ? this.run.handle.pid : undefined;
+  }
+
+  /** Run on `executor` from the next spawn on, with its validated manifest options. */
+  bindExecutor(executor: Executor, options: unknown): void {
+    this.executor = executor;
+    this.executorOptions = options;
+  }
+
+  /** Resource use of the live run, as its executor measures it (a cgroup, a /proc walk, a remote host). */
+  sample(): UsageSample | undefined {
+    return this.run?.alive ? this.run.handle.sample() : undefined;
   }
 
   /** A snapshot for `getRunningProcess()`. */
@@ -228,7 +241,7 @@ export class SupervisedProcess {
       run = { alive: true, stopRequested: false, lines: [], listeners: new Set(), controller, report: undefined, handle: undefined as never };
       holder.run = run;
       const current = run;
-      run.handle = await this.executor.spawn(this.name, request, (line) => this.onLine(current, line));
+      run.handle = await this.executor.spawn(this.name, request, (line) => this.onLine(current, line), this.executorOptions);
     } catch (error) {
       // Whatever failed between prepare and the spawn, what prepare made is released.
       await preparation?.cleanup?.();

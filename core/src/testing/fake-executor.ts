@@ -15,13 +15,15 @@ export type StopBehaviour = 'exits' | 'ignores';
  * @example
  * ```ts
  * const executor = new FakeExecutor();
- * const pilot = new ProcessPilot(manifest, { executor });
+ * const pilot = new ProcessPilot(manifest, { executor }); // named `local`: every process runs on it
  * await pilot.start();
  * executor.latest('api')!.exit(1); // a crash: the restart policy applies
  * ```
  */
 export class FakeExecutor implements Executor {
-  readonly name = 'fake';
+  /** @param name the executor it stands in for: `local` (every process of a default manifest) unless given. */
+  constructor(readonly name = 'local') {}
+
   /** Every run ever spawned, oldest first. */
   readonly runs: FakeRun[] = [];
   /** Called with each new run before `spawn` resolves: script its behaviour here. */
