@@ -18,6 +18,15 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
 }
 
+/**
+ * Which process, everywhere (info, hooks, stats, control API, metrics): its manifest name and
+ * its replica index. One replica per entry today (index 0); replicas will not change signatures.
+ */
+export interface ProcessRef {
+  readonly name: string;
+  readonly replica: number;
+}
+
 /** The last exit of a process, kept across restarts (`pilot status` shows it). */
 export interface LastExit extends ExitInfo {
   /** `Date.now()` when it exited. */
@@ -27,6 +36,8 @@ export interface LastExit extends ExitInfo {
 /** A snapshot of one supervised process (process_pilot's `ProcessStatus`). */
 export interface ProcessInfo {
   name: string;
+  /** Name and replica index. */
+  ref: ProcessRef;
   /** Pid of the live process, undefined when none is alive. */
   pid: number | undefined;
   status: ProcessState;

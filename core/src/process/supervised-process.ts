@@ -8,7 +8,7 @@ export type { ReadinessBinding };
 import { LogBuffer, type LogLine } from './output.js';
 import { RestartPolicy } from './restart-policy.js';
 import type { SpawnRequest } from './spawn-child.js';
-import { ACTIVE_STATES, type ExitInfo, type LastExit, type ProcessInfo, type ProcessState } from './state.js';
+import { ACTIVE_STATES, type ExitInfo, type LastExit, type ProcessInfo, type ProcessRef, type ProcessState } from './state.js';
 import type { Executor, StopRequest, UsageSample } from '../executor/executor.js';
 
 /** What a supervised process tells its owner; the pilot turns these into hooks. */
@@ -61,6 +61,7 @@ export class SupervisedProcess {
     private readonly host: ProcessHost,
     private executor: Executor,
   ) {
+    this.ref = Object.freeze({ name: spec.name, replica: 0 });
     this.logs = new LogBuffer(spec.log_lines);
     this.policy = new RestartPolicy(spec.restart_backoff, spec.max_restarts);
   }
@@ -68,6 +69,9 @@ export class SupervisedProcess {
   get name(): string {
     return this.spec.name;
   }
+
+  /** Name and replica (one replica per manifest entry today). */
+  readonly ref: ProcessRef;
 
   /** Pid of the live process, if any. */
   get pid(): number | undefined {
@@ -89,6 +93,7 @@ export class SupervisedProcess {
   info(): ProcessInfo {
     return {
       name: this.name,
+      ref: this.ref,
       pid: this.pid,
       status: this.state,
       returnCode: this.status.returnCode,

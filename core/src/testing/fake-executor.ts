@@ -36,13 +36,13 @@ export class FakeExecutor implements Executor {
     return 'fake executor (in memory, no processes)';
   }
 
-  async spawn(name: string, request: SpawnRequest, onLine: (line: LogLine) => void): Promise<ExecutorRun> {
+  async spawn(name: string, request: SpawnRequest, onLine: (line: LogLine) => void, options: unknown = {}): Promise<ExecutorRun> {
     const failure = this.failNextSpawn.get(name);
     if (failure) {
       this.failNextSpawn.delete(name);
       throw failure;
     }
-    const run = new FakeRun(name, this.nextPid++, request, onLine);
+    const run = new FakeRun(name, this.nextPid++, request, onLine, options);
     this.runs.push(run);
     this.onSpawn?.(run);
     return run;
@@ -77,6 +77,8 @@ export class FakeRun implements ExecutorRun {
     readonly pid: number,
     readonly request: SpawnRequest,
     private readonly onLine: (line: LogLine) => void,
+    /** The process's validated executor options from the manifest. */
+    readonly options: unknown = {},
   ) {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
     this.outputDone = this.exited.then(() => undefined);

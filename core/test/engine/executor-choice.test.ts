@@ -14,13 +14,7 @@ afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 function memoryExecutor() {
   const executor = new FakeExecutor('memory');
   Object.assign(executor, { options: z.strictObject({ zone: z.string({ error: 'expected a zone name' }) }) });
-  const seen: unknown[] = [];
-  const spawn = executor.spawn.bind(executor);
-  executor.spawn = (name, request, onLine, options) => {
-    seen.push(options);
-    return spawn(name, request, onLine, options);
-  };
-  return { executor, seen, plugin: definePlugin({ name: 'memory-executor', apply: (context) => context.executors.register(executor) }) };
+  return { executor, plugin: definePlugin({ name: 'memory-executor', apply: (context) => context.executors.register(executor) }) };
 }
 
 test('each process runs on the executor its manifest entry names, with its validated options', async () => {
@@ -36,7 +30,7 @@ test('each process runs on the executor its manifest entry names, with its valid
   // "here" is a real local process; "there" exists only in the in-memory executor.
   expect(isAlive(pilot.getRunningProcess('here')!.pid!)).toBe(true);
   expect(pilot.getRunningProcess('there')!.pid).toBe(memory.executor.latest('there')!.pid);
-  expect(memory.seen).toEqual([{ zone: 'a' }]);
+  expect(memory.executor.runs.map((run) => run.options)).toEqual([{ zone: 'a' }]);
   await pilot.stop();
   expect(memory.executor.alive()).toEqual([]);
 });
