@@ -42,6 +42,8 @@ export interface PilotErrorDetails {
   logs?: readonly string[];
 }
 
+const PILOT_ERROR_BRAND = Symbol.for('@pilot/core/PilotError');
+
 /**
  * The one error class of ProcessPilot: a stable `code`, a message that names subject, expectation
  * and fix, and the original error as `cause`.
@@ -54,6 +56,14 @@ export interface PilotErrorDetails {
  * ```
  */
 export class PilotError extends Error {
+  /**
+   * One identity for every copy of @pilot/core in a program (an ESM and a CJS build, two
+   * versions side by side): errors carry a registered-symbol brand, and `instanceof` checks it.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PILOT_ERROR_BRAND] === true;
+  }
+
   override readonly name = 'PilotError';
   readonly code: PilotErrorCode;
   readonly problems: readonly string[];
@@ -70,6 +80,7 @@ export class PilotError extends Error {
     this.plugin = details.plugin;
     this.hook = details.hook;
     this.logs = details.logs ?? [];
+    Object.defineProperty(this, PILOT_ERROR_BRAND, { value: true });
   }
 }
 

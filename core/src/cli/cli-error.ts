@@ -20,7 +20,7 @@ export class CliError extends Error {
  */
 export function reportError(error: unknown, debug: boolean, write: (text: string) => void = (t) => process.stderr.write(t)): number {
   // By name, not instanceof: importing the engine just to print an error would slow every command.
-  const known = (error instanceof Error && error.name === 'PilotError') || error instanceof CliError;
+  const known = hasPilotBrand(error) || error instanceof CliError;
   const message = error instanceof Error ? error.message : String(error);
   write(`error: ${message}\n`);
   if (!known) write('This looks like a bug in pilot; run again with --debug and report the stack trace.\n');
@@ -31,4 +31,9 @@ export function reportError(error: unknown, debug: boolean, write: (text: string
   }
   if (error instanceof CliError) return error.exitCode;
   return EXIT.failure;
+}
+
+/** A PilotError from any copy of core, told by its registered brand (no import of the engine: --help stays light). */
+function hasPilotBrand(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[Symbol.for('@pilot/core/PilotError')] === true;
 }
