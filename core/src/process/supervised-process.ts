@@ -6,6 +6,7 @@ import { prepareReadiness, readinessContext, type ReadinessBinding, type Run } f
 
 export type { ReadinessBinding };
 import { LogBuffer, type LogLine } from './output.js';
+import { lastLines } from './last-lines.js';
 import { RestartPolicy } from './restart-policy.js';
 import type { SpawnRequest } from './spawn-child.js';
 import { ACTIVE_STATES, type ExitInfo, type LastExit, type ProcessInfo, type ProcessRef, type ProcessState } from './state.js';
@@ -365,9 +366,4 @@ export class SupervisedProcess {
       else waiter.reject(this.downError());
     }
   }
-}
-
-function lastLines(lines: readonly LogLine[]): LogLine[] {
-  const stderr = lines.filter((line) => line.stream === 'stderr');
-  return (stderr.length > 0 ? stderr : lines).slice(-10);
 }
