@@ -289,20 +289,6 @@ export class ProcessPilot {
     void this.stopAll('shutdown_everything');
   }
 
-  /**
-   * SIGKILL every process tree at once, with no grace period and no restart (a second Ctrl-C),
-   * then finish the stop (hooks, control server, stats). Resolves when everything is gone.
-   */
-  async kill(): Promise<void> {
-    this.abortStart?.();
-    const stops = [...this.processes.values()].map((process) => process.stop());
-    // stop() has marked every run as requested: the SIGKILL below leads to no restart.
-    await Promise.resolve();
-    for (const process of this.processes.values()) process.killNow();
-    await Promise.all(stops);
-    await this.stopAll('signal');
-  }
-
   /** Resolves with the reason once the pilot has stopped (by request, signal or policy). */
   whenStopped(): Promise<StopReason> {
     return new Promise((resolve) => this.stoppedWaiters.push(resolve));

@@ -4,8 +4,8 @@ import { FakeExecutor } from '../../src/testing/index.js';
 import { fixture } from '../support/index.js';
 
 /** A pilot over `processes` on a FakeExecutor, with every state change recorded per process. */
-function fakePilot(processes: ManifestInput['processes']) {
-  const manifest = ProcessManifest.fromObject({ processes: processes.map((p) => ({ path: fixture('sleep-forever.sh'), ...p })) });
+function fakePilot(processes: Omit<ManifestInput['processes'][number], 'path'>[]) {
+  const manifest = ProcessManifest.fromObject({ processes: processes.map((p) => ({ ...p, path: fixture('sleep-forever.sh') })) });
   const executor = new FakeExecutor();
   const pilot = new ProcessPilot(manifest, { executor, handleSignals: false });
   const states = new Map<string, ProcessState[]>();
