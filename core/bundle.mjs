@@ -1,25 +1,39 @@
-// Bundles the compiled library and the `pilot` command into dist/bundle with a shared chunk, so
-// that both load as a handful of files instead of ~250 (zod alone is ~100 modules): `pilot run`
-// starts ~100 ms sooner. One shared chunk keeps a single copy of the engine, so plugins that
-// import '@pilot/core' and the CLI see the same classes. Modules loaded on demand stay external.
+// Bundles the compiled library, the `pilot` command, the testing entry and the readiness plugins
+// core ships with (file, tcp, fifo) into dist/bundle with shared chunks, so that they load as a
+// handful of files instead of ~250 (zod alone is ~100 modules): `pilot run` starts ~100 ms sooner.
+// Splitting keeps a single copy of the engine: the CLI, the bundled plugins and plugins that
+// import '@pilot/core' all see the same classes. Modules loaded on demand stay external.
+// The bundled plugins are the packages' own tsc output (plugins/ready-*/dist), so build them
+// first (`npm run build` does: tsc -b, then this script); core has no dependency on them.
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
+// Keep in step with BUILTINS in src/plugins/builtin-plugins.ts (a packaging test checks both).
+const builtins = ['ready-file', 'ready-tcp', 'ready-fifo'];
+const pluginEntries = Object.fromEntries(builtins.map((name) => [`plugin-${name}`, join(root, '..', 'plugins', name, 'dist', 'index.js')]));
+for (const [name, file] of Object.entries(pluginEntries)) {
+  if (!existsSync(file)) throw new Error(`bundle: ${file} is missing; build the plugin first (npm run build at the repository root), then bundle ${name}`);
+}
 // Chunk names carry content hashes: clear old ones so the package never ships stale files.
 rmSync(join(root, 'dist/bundle'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { index: 'dist/index.js', pilot: 'dist/cli/main.js' },
+  entryPoints: { index: 'dist/index.js', pilot: 'dist/cli/main.js', testing: 'dist/testing/index.js', ...pluginEntries },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
+  // The bundled plugins import '@pilot/core': that is this bundle's own engine, not a package.
+  alias: { '@pilot/core': './dist/index.js' },
   external: ['globby', 'pidusage', 'tree-kill', 'yaml'],
+  // Chained through tsc's maps to src/*.ts (shipped in the package): with --enable-source-maps a
+  // user's stack trace names our TypeScript files and lines.
+  sourcemap: true,
   // CommonJS dependencies (commander, tapable) call require() for Node's built-ins.
   banner: { js: "import { createRequire as __pilotCreateRequire } from 'node:module'; const require = __pilotCreateRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -1,5 +1,6 @@
 import { extname, resolve } from 'node:path';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { PilotError } from '../errors.js';
 import type { PluginSources } from '../plugins/check-plugins.js';
 import { formatIssues } from './format-issues.js';
@@ -52,9 +53,15 @@ export interface LoadOptions {
 export class ProcessManifest {
   private constructor() {}
 
-  /** Load a `.yaml`/`.yml`/`.json` file (format by extension unless `format` is given). */
-  static async fromFile(file: string, options: LoadOptions = {}): Promise<Manifest> {
-    const path = resolve(file);
+  /**
+   * Load a `.yaml`/`.yml`/`.json` file (format by extension unless `format` is given): a path,
+   * or a `file:` URL such as `new URL('./pilot.yaml', import.meta.url)`.
+   */
+  static async fromFile(file: string | URL, options: LoadOptions = {}): Promise<Manifest> {
+    if (typeof file !== 'string' && file.protocol !== 'file:') {
+      throw new PilotError('PILOT_INVALID_ARGUMENT', `ProcessManifest.fromFile: expected a path or a file: URL, got ${file.href}; download it and pass the local path`);
+    }
+    const path = resolve(typeof file === 'string' ? file : fileURLToPath(file));
     const text = await readManifestText(path);
     const format = options.format ?? (extname(path).toLowerCase() === '.json' ? 'json' : 'yaml');
     const data = format === 'json' ? parseJson(text, path) : parseYaml(text, path);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { builtinPlugins, CORE_DIRECTORY } from './builtin-plugins.js';
 
 /** The registry kinds a package can declare in `package.json` under `"pilot"`. */
 export type ProvidedKind = 'readiness' | 'statsHandlers' | 'lifecycleHooks' | 'controlServers' | 'executors';
@@ -18,19 +18,20 @@ const PATTERNS = ['@pilot/plugin-*/package.json', 'pilot-plugin-*/package.json',
 /**
  * Installed plugin packages, found with globby in every `node_modules` above `directories`
  * (and above @pilot/core itself), read from their package.json only: nothing is imported.
- * The first package found for a name wins, nearest directory first.
+ * The first package found for a name wins, nearest directory first; the plugins bundled in
+ * core (builtin-plugins.ts) come last, so an installed copy of one of them is preferred.
  */
 export async function discoverPluginPackages(directories: readonly string[]): Promise<PluginPackage[]> {
   // Imported on demand: globby costs ~90 ms of start-up and most runs never need discovery.
   const { globbySync } = await import('globby');
-  const coreDirectory = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const found = new Map<string, PluginPackage>();
-  for (const modules of nodeModulesAbove([...directories, coreDirectory])) {
+  for (const modules of nodeModulesAbove([...directories, CORE_DIRECTORY])) {
     for (const manifestFile of globbySync(PATTERNS, { cwd: modules, absolute: true, followSymbolicLinks: true, deep: 3 })) {
       const pkg = readPackage(manifestFile);
       if (pkg && !found.has(pkg.name)) found.set(pkg.name, pkg);
     }
   }
+  for (const pkg of builtinPlugins()) if (!found.has(pkg.name)) found.set(pkg.name, pkg);
   return [...found.values()];
 }
 

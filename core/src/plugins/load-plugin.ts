@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PilotError, messageOf } from '../errors.js';
+import { builtinEntry } from './builtin-plugins.js';
 import { assertPlugin, type PilotPlugin } from './define-plugin.js';
 
 /**
@@ -27,13 +28,16 @@ export async function importPlugins(file: string, label: string): Promise<PilotP
 
 /**
  * Resolve a manifest `plugins` entry: a relative or absolute path (resolved against
- * `directory`), or a package name resolved from `directory` as Node would.
+ * `directory`), or a package name resolved from `directory` as Node would. A package core
+ * bundles (file, tcp, fifo) resolves to core's copy when it is not installed.
  */
 export function resolvePluginSpecifier(specifier: string, directory: string): string {
   if (specifier.startsWith('.') || isAbsolute(specifier)) return resolve(directory, specifier);
   try {
     return createRequire(join(directory, 'noop.js')).resolve(specifier);
   } catch (error) {
+    const bundled = builtinEntry(specifier);
+    if (bundled) return bundled;
     throw new PilotError(
       'PILOT_PLUGIN_LOAD',
       `plugin package "${specifier}" is not installed where ${directory} can find it; run npm install ${specifier}`,

@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PluginPackage } from './discovery.js';
+
+/**
+ * A plugin package whose compiled entry point ships inside @pilot/core's bundle, so that
+ * `npm install @pilot/core` alone runs manifests that use it. The package is still published
+ * on its own (for people who pin it); an installed copy wins over the bundled one.
+ */
+export interface BuiltinPlugin extends PluginPackage {
+  /** The bundled entry point, relative to core's directory (written by core/bundle.mjs). */
+  entry: string;
+}
+
+/**
+ * The directory of the running @pilot/core. This file sits two levels below it in every form:
+ * src/plugins (tests), dist/plugins (tsc output) and dist/bundle (the bundle's chunks).
+ */
+export const CORE_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Where core/bundle.mjs writes the bundled plugins, relative to core's directory. */
+export const BUILTIN_DIRECTORY = 'dist/bundle';
+
+const builtin = (kind: string, name: string): Omit<BuiltinPlugin, 'directory'> => ({
+  name: `@pilot/plugin-${kind}`,
+  entry: `${BUILTIN_DIRECTORY}/plugin-${kind}.js`,
+  provides: { readiness: [name] },
+});
+
+/** The bundled plugins: the readiness strategies most manifests use. */
+const BUILTINS = [builtin('ready-file', 'file'), builtin('ready-tcp', 'tcp'), builtin('ready-fifo', 'fifo')] as const;
+
+/** Package names of the bundled plugins (what bundle.mjs must include). */
+export const BUILTIN_PLUGIN_NAMES: readonly string[] = BUILTINS.map((plugin) => plugin.name);
+
+/**
+ * The bundled plugins of the core installed at `coreDirectory`, as discovery reports packages.
+ * Only those whose bundled file exists: running core from source without a build has none.
+ */
+export function builtinPlugins(coreDirectory = CORE_DIRECTORY): BuiltinPlugin[] {
+  return BUILTINS.map((plugin) => ({ ...plugin, directory: join(coreDirectory, BUILTIN_DIRECTORY) })).filter((plugin) =>
+    existsSync(join(coreDirectory, plugin.entry)),
+  );
+}
+
+/** The bundled entry file for package `specifier`, if core bundles it. */
+export function builtinEntry(specifier: string, coreDirectory = CORE_DIRECTORY): string | undefined {
+  const plugin = builtinPlugins(coreDirectory).find((candidate) => candidate.name === specifier);
+  return plugin && join(coreDirectory, plugin.entry);
+}
