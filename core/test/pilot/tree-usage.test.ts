@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { descendantsOf } from '../../src/process/proc-table.js';
+import { sampleTreesWithPidusage } from '../../src/process/pidusage-usage.js';
 import { sampleTree } from '../../src/process/tree-usage.js';
 import { StatsSampler, type SampleTarget, type UsageSample } from '../../src/stats.js';
 import { Sandbox, eventually } from '../support/index.js';
@@ -63,4 +64,18 @@ test("a target's own usage() replaces the /proc walk; a throwing one is reported
   targets = [];
   await sampler.sample();
   expect(sampler.tracked).toBe(0);
+});
+
+test('the pidusage fallback (for systems without /proc) gives the same shape as the /proc walk', async () => {
+  const manifest = await sandbox.manifest({ processes: [{ name: 'tree', path: 'sh', args: ['-c', 'sleep 1000; echo never'] }] });
+  const pilot = sandbox.pilot(manifest);
+  await pilot.start();
+  const pid = pilot.getRunningProcess('tree')!.pid!;
+  await eventually(() => (sampleTree(pid)?.processes ?? 0) === 2, 'the shell and its sleep');
+  const viaProc = sampleTree(pid)!;
+  const viaPidusage = (await sampleTreesWithPidusage([pid, 2 ** 22 + 1])).get(pid)!;
+  expect(viaPidusage.processes).toBe(2);
+  expect([...viaPidusage.perProcess!.keys()].sort()).toEqual(descendantsOf(pid).map((entry) => String(entry.pid)).concat(String(pid)).sort());
+  expect(Math.abs(viaPidusage.memory - viaProc.memory) / viaProc.memory).toBeLessThan(0.2);
+  expect(Math.abs(viaPidusage.cpuSeconds - viaProc.cpuSeconds)).toBeLessThan(0.05);
 });

@@ -97,11 +97,15 @@ test('bad options are reported with where they are and what was expected', async
     processes: [
       { name: 'a', path: fixture('idle.sh'), stat_handlers: [{ name: 'jsonl', options: { path: 3 } }] },
       { name: 'b', path: fixture('idle.sh'), stat_handlers: [{ name: 'jsonl', options: { file: 'x.jsonl' } }] },
+      { name: 'c', path: fixture('idle.sh'), stat_handlers: [{ name: 'jsonl', options: { error_interval: 0 } }] },
+      { name: 'd', path: fixture('idle.sh'), stat_handlers: [{ name: 'jsonl', options: { error_interval: 3e6 } }] },
     ],
   });
   const pilot = sandbox.pilot(manifest, { plugins: [statsJsonl()] });
   const failure = pilot.start();
   await expect(failure).rejects.toThrow(/processes\[0\]\.stat_handlers\[0\]\.options\.path/);
   await expect(failure).rejects.toThrow(/processes\[1\]\.stat_handlers\[0\]\.options: unknown key "file"/);
-  expect(pilot.getRunningProcess().map((info) => info.status)).toEqual(['stopped', 'stopped']);
+  await expect(failure).rejects.toThrow(/processes\[2\]\.stat_handlers\[0\]\.options\.error_interval: expected a number of seconds > 0/);
+  await expect(failure).rejects.toThrow(/processes\[3\]\.stat_handlers\[0\]\.options\.error_interval: expected at most 2147483 seconds/);
+  expect(pilot.getRunningProcess().map((info) => info.status)).toEqual(['stopped', 'stopped', 'stopped', 'stopped']);
 });
