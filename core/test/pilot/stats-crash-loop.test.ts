@@ -95,10 +95,12 @@ test(`a crash loop of ${PROCESSES} processes sampled every 20 ms under ulimit -n
   expect(seen.sampled).toBeGreaterThan(20);
   // Stats hold no file open between samples.
   expect([...held]).toEqual([]);
+  // Bounded by live processes, not by how many came and went (pidusage reached the limit, 256).
   // Per process: the read ends of its stdout and stderr pipes, twice while a run that exited is
   // drained and its successor runs. The constant: Node's own (stdio, epoll, the lifeline's pipe,
-  // ~20) and the pipe pool's spare FIFOs (up to 2 fds x (16 spare + one per waiting spawn)).
-  expect(maxFds).toBeLessThanOrEqual(4 * PROCESSES + 96);
+  // ~20) and the pipe pool's FIFOs (2 fds each: 16 spare + one per waiting spawn, plus a refill
+  // batch being opened), 105-115 in all here.
+  expect(maxFds).toBeLessThanOrEqual(4 * PROCESSES + 128);
   // The host stops its pilot on SIGTERM (children stopped gracefully), then exits.
   const exited = once(started, 'exit');
   started.kill('SIGTERM');
