@@ -57,7 +57,6 @@ export function resolveManifest(parsed: Parsed, options: ResolveOptions, problem
   return {
     ...parsed,
     processes,
-    control_server: parsed.control_server ? reference(parsed.control_server) : null,
     base_directory: baseDirectory,
     plugin_directory: parsed.plugin_directory ? resolve(baseDirectory, parsed.plugin_directory) : null,
     plugins: parsed.plugins,

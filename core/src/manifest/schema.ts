@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { controlServerSchema, type ControlServerReference } from './control-servers.js';
 import { kernelText, seconds, signalName } from './values.js';
 
 /** Names of processes: letters, digits, `_`, `.`, `-`; usable in env vars, URLs and log prefixes. */
@@ -63,7 +64,7 @@ export const processSchema = z.strictObject({
 /** The whole manifest. */
 export const manifestSchema = z.strictObject({
   processes: z.array(processSchema).min(1, { error: 'expected at least one process' }),
-  control_server: namedReference.nullable().optional(),
+  control_server: controlServerSchema.describe('control servers to start with the pilot: a name, { name, options }, or a list of them (each name once)'),
   kill_timeout: seconds('kill_timeout').default(5).describe('bound on a whole shutdown, in seconds'),
   base_directory: kernelText(z.string().min(1)).nullable().optional(),
   plugins: z.array(kernelText(z.string().min(1))).default([]).describe('plugin packages or paths to load'),
@@ -94,7 +95,8 @@ export type ProcessSpec = Omit<z.output<typeof processSchema>, 'lifecycle_hooks'
 /** A validated manifest: plain data, every path absolute. */
 export type Manifest = Omit<z.output<typeof manifestSchema>, 'processes' | 'control_server'> & {
   processes: ProcessSpec[];
-  control_server: NamedReference | null;
+  /** The control servers to start, in manifest order (empty when none). */
+  control_server: ControlServerReference[];
   /** Absolute directory relative paths resolved against. */
   base_directory: string;
   /** The manifest file, when loaded from one. */

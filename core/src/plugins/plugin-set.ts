@@ -145,7 +145,7 @@ export class PluginRegistries {
       spec.stat_handlers.forEach((ref, i) => refs.push({ kind: 'statsHandlers', ref, where: `${at}.stat_handlers[${i}]` }));
       refs.push({ kind: 'executors', ref: spec.executor, where: `${at}.executor` });
     });
-    if (manifest.control_server) refs.push({ kind: 'controlServers', ref: manifest.control_server, where: 'control_server' });
+    for (const { where, ...ref } of manifest.control_server) refs.push({ kind: 'controlServers', ref, where });
     return refs;
   }
 }

@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PluginContext } from '@pilot/core';
-import type { ActionRunner } from './actions.js';
+import { runAction } from './actions.js';
 import { checkDeclaredLength, readBody } from './body.js';
 import type { EventStream } from './event-stream.js';
-import type { PilotFeed } from './feed.js';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
 import { processView } from './process-view.js';
 import { HttpError, sendError, sendJson } from './respond.js';
@@ -13,9 +12,7 @@ import { checkHostAndOrigin, type BearerAuth } from './security.js';
 /** What the request handler works with. */
 export interface ApiContext {
   pilot: PluginContext;
-  feed: PilotFeed;
   events: EventStream;
-  actions: ActionRunner;
   transport: 'unix' | 'tcp';
   /** Set when a token is required. */
   auth: BearerAuth | undefined;
@@ -57,21 +54,21 @@ function admit(context: ApiContext, req: IncomingMessage): Route {
 }
 
 async function serve(context: ApiContext, route: Route, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { pilot, feed } = context;
+  const { pilot } = context;
   switch (route.kind) {
     case 'list':
-      return sendJson(res, 200, { processes: pilot.getRunningProcess().map((info) => processView(info, feed)) });
+      return sendJson(res, 200, { processes: pilot.snapshot().processes.map(processView) });
     case 'process':
-      return sendJson(res, 200, view(context, route.name));
+      return sendJson(res, 200, view(pilot, route.name));
     case 'logs':
       return sendJson(res, 200, { lines: route.lines === 0 ? [] : pilot.logs(route.name, route.lines) });
     case 'action':
-      await context.actions.run(route.name, route.action);
-      return sendJson(res, 200, view(context, route.name));
+      await runAction(pilot, route.name, route.action);
+      return sendJson(res, 200, view(pilot, route.name));
     case 'events':
       return context.events.open(res);
     case 'metrics': {
-      const text = renderMetrics(pilot.getRunningProcess(), feed);
+      const text = renderMetrics(pilot.snapshot());
       res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
       res.end(text);
       return;
@@ -79,8 +76,8 @@ async function serve(context: ApiContext, route: Route, req: IncomingMessage, re
   }
 }
 
-function view(context: ApiContext, name: string) {
-  const info = context.pilot.getRunningProcess(name);
-  if (!info) throw new HttpError(404, `no process is named "${name}"`);
-  return processView(info, context.feed);
+function view(pilot: PluginContext, name: string) {
+  const process = pilot.snapshot().processes.find((entry) => entry.name === name);
+  if (!process) throw new HttpError(404, `no process is named "${name}"`);
+  return processView(process);
 }

@@ -1,5 +1,18 @@
 import type { ServerResponse } from 'node:http';
-import type { LogEvent, StateEvent } from './feed.js';
+import type { LogLine, PilotEvent, ProcessState } from '@pilot/core';
+
+/** A state change as sent on `/v1/events` (`event: state`). */
+export interface StateEvent {
+  name: string;
+  from: ProcessState;
+  to: ProcessState;
+  pid: number | null;
+}
+
+/** A line of output as sent on `/v1/events` (`event: log`). */
+export interface LogEvent extends LogLine {
+  name: string;
+}
 
 /** Comment line sent every this many ms so that proxies and clients see the stream is alive. */
 const HEARTBEAT_MS = 15_000;
@@ -65,14 +78,15 @@ export class EventStream {
     this.startHeartbeat();
   }
 
-  /** Send `event: state`. */
-  state(event: StateEvent): void {
-    this.send('state', event);
-  }
-
-  /** Send `event: log`. */
-  log(event: LogEvent): void {
-    this.send('log', event);
+  /** Send a read-model event: `state` and `log` go out in the API's wire format; others are not streamed. */
+  publish(event: PilotEvent): void {
+    if (event.type === 'state') {
+      const { name, from, to, pid } = event;
+      this.send('state', { name, from, to, pid } satisfies StateEvent);
+    } else if (event.type === 'log') {
+      const { name, stream, text, time } = event;
+      this.send('log', { name, stream, text, time } satisfies LogEvent);
+    }
   }
 
   /** End every stream (the server is closing). */

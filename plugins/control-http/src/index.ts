@@ -1,15 +1,14 @@
 import { definePlugin, type ControlServer, type PilotPlugin } from '@pilot/core';
-import { PilotFeed } from './feed.js';
 import { controlHttpOptionsSchema, type ControlHttpOptions } from './options.js';
 import { startHttpControlServer } from './server.js';
 
 export { controlHttpOptionsSchema, LOOPBACK_HOSTS, type ControlHttpOptions } from './options.js';
 export type { ProcessView } from './process-view.js';
-export type { StateEvent, LogEvent } from './feed.js';
+export type { StateEvent, LogEvent } from './event-stream.js';
 export type { ControlFile } from './liveness.js';
 export { ACTIONS, type Action } from './actions.js';
 
-/** The plugin's name, also the name its hook taps carry. */
+/** The plugin's name. */
 const PLUGIN_NAME = '@pilot/plugin-control-http';
 
 /**
@@ -29,11 +28,10 @@ export default function controlHttpPlugin(): PilotPlugin {
   return definePlugin({
     name: PLUGIN_NAME,
     apply(pilot) {
-      const feed = new PilotFeed(pilot, PLUGIN_NAME);
       const server: ControlServer<ControlHttpOptions> = {
         name: 'http',
         options: controlHttpOptionsSchema,
-        start: (context) => startHttpControlServer({ ...context, feed }),
+        start: startHttpControlServer,
       };
       pilot.controlServers.register(server);
     },

@@ -1,6 +1,5 @@
-import type { ProcessInfo } from '@pilot/core';
-import type { PilotFeed } from './feed.js';
-import { processView } from './process-view.js';
+import type { PilotSnapshot } from '@pilot/core';
+import { processView, type ProcessView } from './process-view.js';
 
 /** Content type of the Prometheus text exposition format 0.0.4. */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -12,7 +11,7 @@ interface Family {
   name: string;
   type: 'gauge' | 'counter';
   help: string;
-  value: (view: ReturnType<typeof processView>) => number | null;
+  value: (view: ProcessView) => number | null;
 }
 
 const FAMILIES: Family[] = [
@@ -23,10 +22,9 @@ const FAMILIES: Family[] = [
   { name: 'pilot_process_uptime_seconds', type: 'gauge', help: 'Seconds since the current instance was spawned.', value: (v) => (v.uptimeMs === null ? null : v.uptimeMs / 1000) },
 ];
 
-/** Render every process as Prometheus text; a value not known yet (no sample) is left out. */
-export function renderMetrics(processes: readonly ProcessInfo[], feed: PilotFeed): string {
-  const now = Date.now();
-  const views = processes.map((info) => processView(info, feed, now));
+/** Render every process of `snapshot` as Prometheus text; a value not known yet (no sample) is left out. */
+export function renderMetrics(snapshot: PilotSnapshot): string {
+  const views = snapshot.processes.map(processView);
   const lines: string[] = [];
   for (const family of FAMILIES) {
     lines.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.type}`);

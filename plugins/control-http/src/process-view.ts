@@ -1,22 +1,19 @@
-import type { ProcessInfo, ProcessView } from '@pilot/core';
+import type { ProcessSnapshot, ProcessView } from '@pilot/core';
 
 export type { ProcessView };
-import type { PilotFeed } from './feed.js';
 
-/** Build the API view of `info`, with cpu and memory of the latest sample of the same pid. */
-export function processView(info: ProcessInfo, feed: PilotFeed, now = Date.now()): ProcessView {
-  const alive = info.pid !== undefined;
-  const stats = alive ? feed.statsOf(info.name, info.pid) : undefined;
+/** The API view of one process of the pilot's snapshot (docs/control-api.md). */
+export function processView(process: ProcessSnapshot): ProcessView {
   return {
-    name: info.name,
-    pid: info.pid ?? null,
-    status: info.status,
-    restarts: info.restarts,
-    returnCode: info.returnCode,
-    signal: info.signal,
-    lastExit: info.lastExit ?? null,
-    uptimeMs: alive && info.startedAt !== undefined ? Math.max(0, now - info.startedAt) : null,
-    cpu: stats?.cpu ?? null,
-    memory: stats?.memory ?? null,
+    name: process.name,
+    pid: process.pid ?? null,
+    status: process.status,
+    restarts: process.restarts,
+    returnCode: process.returnCode,
+    signal: process.signal,
+    lastExit: process.lastExit ?? null,
+    uptimeMs: process.uptimeMs,
+    cpu: process.stats?.cpu ?? null,
+    memory: process.stats?.memory ?? null,
   };
 }

@@ -2,10 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { rmSync } from 'node:fs';
 import { PilotError, type ControlServerHandle, type PluginContext } from '@pilot/core';
-import { ActionRunner } from './actions.js';
 import { createApiHandler } from './api.js';
 import { EventStream } from './event-stream.js';
-import type { PilotFeed } from './feed.js';
 import { assertNoLivePilot, describeOwner, readControlFile } from './liveness.js';
 import { controlLocations } from './locations.js';
 import type { ControlHttpOptions } from './options.js';
@@ -20,7 +18,6 @@ export interface StartContext {
   pilot: PluginContext;
   baseDirectory: string;
   manifestPath: string | undefined;
-  feed: PilotFeed;
 }
 
 /**
@@ -29,13 +26,12 @@ export interface StartContext {
  * every connection (idle, active, event streams) and removes the files it created.
  */
 export async function startHttpControlServer(context: StartContext): Promise<ControlServerHandle> {
-  const { options, pilot, feed } = context;
+  const { options, pilot } = context;
   const locations = controlLocations(options, context.baseDirectory, context.manifestPath);
   ensurePrivateDirectory(locations.stateDirectory);
   await assertNoLivePilot(locations.controlFile);
   const token = options.token ?? (options.tcp ? generateToken() : undefined);
   const events = new EventStream();
-  const actions = new ActionRunner(pilot);
   const server = createHttpServer(options.request_timeout_ms);
   limitConnections(server, options.max_connections, pilot);
   // Accept failures (EMFILE, ...) are emitted on the server; unhandled they would crash the pilot.
@@ -44,9 +40,7 @@ export async function startHttpControlServer(context: StartContext): Promise<Con
   });
   const handler = createApiHandler({
     pilot,
-    feed,
     events,
-    actions,
     transport: options.tcp ? 'tcp' : 'unix',
     auth: token === undefined ? undefined : new BearerAuth(token),
     maxBodyBytes: options.max_body_bytes,
@@ -72,7 +66,8 @@ export async function startHttpControlServer(context: StartContext): Promise<Con
     if (locations.perProcess) rmSync(locations.stateDirectory, { recursive: true, force: true });
     throw error;
   }
-  const unsubscribe = feed.subscribe({ state: (e) => events.state(e), log: (e) => events.log(e), stopping: () => actions.drain() });
+  // A client of core's read model: the pilot's state changes and lines, fanned out to the event streams.
+  const unsubscribe = pilot.subscribe((event) => events.publish(event), ['state', 'log']);
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     unsubscribe();

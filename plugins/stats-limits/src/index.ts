@@ -1,7 +1,6 @@
 import { isPilotError, PilotError, definePlugin, type PilotPlugin, type PluginContext, type StatsHandler } from '@pilot/core';
 import { LimitsSink, type LimitRestart } from './limits-sink.js';
 import { limitsOptionsSchema, type LimitsOptions } from './options.js';
-import { RestartGuard } from './restart-guard.js';
 
 export { limitsOptionsSchema, type LimitsOptions } from './options.js';
 export { parseMemorySize, formatBytes } from './memory-size.js';
@@ -40,7 +39,6 @@ export default function statsLimitsPlugin(options: StatsLimitsPluginOptions = {}
   return definePlugin({
     name: PLUGIN_NAME,
     apply(pilot) {
-      const guard = new RestartGuard(pilot, PLUGIN_NAME, (name) => pilot.restartProcesses([name]));
       const fail = (event: LimitRestart, what: string, error: unknown) =>
         report(
           pilot,
@@ -65,7 +63,7 @@ export default function statsLimitsPlugin(options: StatsLimitsPluginOptions = {}
       const handler: StatsHandler<LimitsOptions> = {
         name: 'limits',
         options: limitsOptionsSchema,
-        create: ({ options: limits }) => new LimitsSink(limits, pilot, guard, onRestart, onFailure),
+        create: ({ options: limits }) => new LimitsSink(limits, pilot, onRestart, onFailure),
       };
       pilot.statsHandlers.register(handler);
     },

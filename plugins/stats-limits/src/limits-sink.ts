@@ -1,7 +1,6 @@
-import type { ProcessInfo, PluginContext, ProcessStats, StatsSink } from '@pilot/core';
+import type { PluginContext, ProcessSnapshot, ProcessStats, StatsSink } from '@pilot/core';
 import { formatBytes } from './memory-size.js';
 import type { LimitsOptions } from './options.js';
-import type { RestartGuard } from './restart-guard.js';
 
 /** A restart the `limits` handler made, with why. */
 export interface LimitRestart {
@@ -31,6 +30,9 @@ interface Streak {
 /**
  * One `limits` entry: counts, per process, the consecutive samples above `max_memory` and
  * `max_cpu` and restarts a process once a count reaches `samples`. A new pid starts from zero.
+ * Restarts go through core's operation queue: a process with an operation queued or running
+ * (this restart, another entry's, a control client's) is not judged, none is begun while the
+ * pilot stops, and the pilot's stop drains the ones in flight.
  */
 export class LimitsSink implements StatsSink {
   private readonly streaks = new Map<string, Streak>();
@@ -38,7 +40,6 @@ export class LimitsSink implements StatsSink {
   constructor(
     private readonly options: LimitsOptions,
     private readonly pilot: PluginContext,
-    private readonly guard: RestartGuard,
     private readonly onRestart: (event: LimitRestart) => void,
     private readonly onFailure: (event: LimitRestart, error: unknown) => void,
   ) {}
@@ -46,21 +47,27 @@ export class LimitsSink implements StatsSink {
   /** Count the samples; restarts run in the background so that sampling never waits for them. */
   handle(samples: readonly ProcessStats[]): void {
     // One snapshot per batch: a lookup per sample would cost O(processes) each.
-    const infos = new Map(this.pilot.getRunningProcess().map((info) => [info.name, info]));
+    const snapshot = this.pilot.snapshot();
+    // Core would refuse the restart anyway; not even logging one keeps the pilot's stop quiet.
+    if (snapshot.stopping) {
+      this.streaks.clear();
+      return;
+    }
+    const processes = new Map(snapshot.processes.map((process) => [process.name, process]));
     for (const sample of samples) {
-      const event = this.exceeded(sample, infos.get(sample.name));
+      const event = this.exceeded(sample, processes.get(sample.name));
       if (!event) continue;
       this.streaks.delete(sample.name);
-      if (!this.guard.accepts(sample.name)) continue;
       // Logged first, so that the reason precedes the stop and start it causes in any log.
       this.onRestart(event);
-      this.guard.begin(sample.name, (error) => this.onFailure(event, error));
+      // Queued at once: from here operations.busy(name) is true, so no other entry restarts it too.
+      this.pilot.restartProcesses([sample.name]).catch((error: unknown) => this.onFailure(event, error));
     }
   }
 
-  private exceeded(sample: ProcessStats, info: ProcessInfo | undefined): LimitRestart | undefined {
-    // Only a ready instance that is still the sampled one is judged; others are starting or going.
-    if (info?.status !== 'running' || info.pid !== sample.pid || this.guard.isRestarting(sample.name)) {
+  private exceeded(sample: ProcessStats, process: ProcessSnapshot | undefined): LimitRestart | undefined {
+    // Only a ready instance that is still the sampled one, with no operation on it, is judged.
+    if (process?.status !== 'running' || process.pid !== sample.pid || this.pilot.operations.busy(sample.name)) {
       this.streaks.delete(sample.name);
       return undefined;
     }
