@@ -11,9 +11,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
-// Keep in step with BUILTINS in src/plugins/builtin-plugins.ts (a packaging test checks both).
-const builtins = ['ready-file', 'ready-tcp', 'ready-fifo'];
-const pluginEntries = Object.fromEntries(builtins.map((name) => [`plugin-${name}`, join(root, '..', 'plugins', name, 'dist', 'index.js')]));
+// The list is core's own (src/plugins/builtin-plugins.ts, compiled by tsc before this runs).
+const { BUNDLED_PLUGINS } = await import('./dist/plugins/builtin-plugins.js');
+const pluginEntries = Object.fromEntries(
+  BUNDLED_PLUGINS.map((plugin) => [plugin.entry.replace(/^dist\/bundle\/|\.js$/g, ''), join(root, '..', 'plugins', plugin.folder, 'dist', 'index.js')]),
+);
 for (const [name, file] of Object.entries(pluginEntries)) {
   if (!existsSync(file)) throw new Error(`bundle: ${file} is missing; build the plugin first (npm run build at the repository root), then bundle ${name}`);
 }

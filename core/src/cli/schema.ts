@@ -1,6 +1,3 @@
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import type { PilotPlugin } from '../index.js';
 import { examples } from './options.js';
@@ -40,28 +37,10 @@ async function schemaWithPlugins(plugins: readonly PilotPlugin[]): Promise<objec
   return manifestJsonSchema(pilot);
 }
 
-/**
- * Every installed plugin package found from `directory` (and from @pilot/core), imported. A
- * package that fails to load is left out with a warning: one broken plugin must not hide the rest.
- */
+/** Every installed plugin package (and those core bundles), loaded as the pilot loads them. */
 async function installedPlugins(directory: string): Promise<PilotPlugin[]> {
-  const { discoverPluginPackages } = await import('../index.js');
-  const plugins: PilotPlugin[] = [];
-  for (const pkg of await discoverPluginPackages([directory])) {
-    try {
-      // Resolved from the folder holding the package, as Node resolves it for its dependents.
-      const entry = createRequire(join(pkg.directory, '..', 'noop.js')).resolve(pkg.name);
-      const exported = ((await import(pathToFileURL(entry).href)) as { default?: unknown }).default;
-      for (const value of Array.isArray(exported) ? exported : [exported]) {
-        const plugin = (typeof value === 'function' ? value() : value) as Partial<PilotPlugin> | null;
-        if (typeof plugin?.name !== 'string' || typeof plugin.apply !== 'function') throw new Error('its default export is not a plugin or a plugin factory');
-        plugins.push(plugin as PilotPlugin);
-      }
-    } catch (error) {
-      warn(`plugin package ${pkg.name} (${pkg.directory}) left out: ${(error as Error).message}`);
-    }
-  }
-  return plugins;
+  const { importInstalledPlugins } = await import('../index.js');
+  return importInstalledPlugins([directory], (pkg, reason) => warn(`plugin package ${pkg.name} (${pkg.directory}) left out: ${reason}`));
 }
 
 function warn(message: string): void {

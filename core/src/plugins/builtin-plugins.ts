@@ -22,24 +22,25 @@ export const CORE_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), '..'
 /** Where core/bundle.mjs writes the bundled plugins, relative to core's directory. */
 export const BUILTIN_DIRECTORY = 'dist/bundle';
 
-const builtin = (kind: string, name: string): Omit<BuiltinPlugin, 'directory'> => ({
-  name: `@pilot/plugin-${kind}`,
-  entry: `${BUILTIN_DIRECTORY}/plugin-${kind}.js`,
-  provides: { readiness: [name] },
+const builtin = (folder: string, ...names: string[]): BundledPlugin => ({
+  name: `@pilot/plugin-${folder}`,
+  folder,
+  entry: `${BUILTIN_DIRECTORY}/plugin-${folder}.js`,
+  provides: { readiness: names },
 });
 
-/** The bundled plugins: the readiness strategies most manifests use. */
-const BUILTINS = [builtin('ready-file', 'file'), builtin('ready-tcp', 'tcp'), builtin('ready-fifo', 'fifo')] as const;
+/** A bundled plugin as core/bundle.mjs reads it: `folder` is its directory under plugins/. */
+export type BundledPlugin = Omit<BuiltinPlugin, 'directory'> & { folder: string };
 
-/** Package names of the bundled plugins (what bundle.mjs must include). */
-export const BUILTIN_PLUGIN_NAMES: readonly string[] = BUILTINS.map((plugin) => plugin.name);
+/** The bundled plugins: the readiness strategies most manifests use. bundle.mjs bundles these. */
+export const BUNDLED_PLUGINS: readonly BundledPlugin[] = [builtin('ready-file', 'file'), builtin('ready-tcp', 'tcp'), builtin('ready-fifo', 'fifo', 'pipe')];
 
 /**
  * The bundled plugins of the core installed at `coreDirectory`, as discovery reports packages.
  * Only those whose bundled file exists: running core from source without a build has none.
  */
 export function builtinPlugins(coreDirectory = CORE_DIRECTORY): BuiltinPlugin[] {
-  return BUILTINS.map((plugin) => ({ ...plugin, directory: join(coreDirectory, BUILTIN_DIRECTORY) })).filter((plugin) =>
+  return BUNDLED_PLUGINS.map(({ folder: _folder, ...plugin }) => ({ ...plugin, directory: join(coreDirectory, BUILTIN_DIRECTORY) })).filter((plugin) =>
     existsSync(join(coreDirectory, plugin.entry)),
   );
 }

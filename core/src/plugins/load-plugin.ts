@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { PilotError, messageOf } from '../errors.js';
 import { builtinEntry } from './builtin-plugins.js';
 import { assertPlugin, type PilotPlugin } from './define-plugin.js';
+import { discoverPluginPackages, type PluginPackage } from './discovery.js';
 
 /**
  * Import a plugin module and return its plugins. The default export may be a plugin, a factory
@@ -24,6 +25,28 @@ export async function importPlugins(file: string, label: string): Promise<PilotP
     assertPlugin(plugin, `plugin ${label} (${file})`);
     return plugin;
   });
+}
+
+/**
+ * Import every plugin package installed where `directories` (or @pilot/core) can see it, and the
+ * plugins core bundles, resolved and imported as the pilot does for a name a manifest uses.
+ * A package that fails is passed to `onSkip` with the reason and left out: one broken plugin
+ * must not hide the rest (`pilot schema`).
+ */
+export async function importInstalledPlugins(
+  directories: readonly string[],
+  onSkip: (pkg: PluginPackage, reason: string) => void,
+): Promise<PilotPlugin[]> {
+  const plugins: PilotPlugin[] = [];
+  for (const pkg of await discoverPluginPackages(directories)) {
+    try {
+      // Resolved from the folder holding the package, as Node resolves it for its dependents.
+      plugins.push(...(await importPlugins(resolvePluginSpecifier(pkg.name, join(pkg.directory, '..')), pkg.name)));
+    } catch (error) {
+      onSkip(pkg, messageOf((error as { cause?: unknown }).cause ?? error));
+    }
+  }
+  return plugins;
 }
 
 /**

@@ -31,6 +31,18 @@ workspaces=(-w core)
 for dir in "$repo"/plugins/*/; do workspaces+=(-w "plugins/$(basename "$dir")"); done
 (cd "$repo" && npm pack "${workspaces[@]}" --pack-destination "$work/tarballs" --silent >/dev/null)
 core_tarball="$(ls "$work"/tarballs/pilot-core-*.tgz)"
+for tarball in "$work"/tarballs/*.tgz; do
+  listing="$(tar tzf "$tarball")"
+  for needed in package/README.md package/LICENSE package/package.json; do
+    grep -qx "$needed" <<<"$listing" || fail "$(basename "$tarball") lacks ${needed#package/}"
+  done
+  ! grep -E '(^|/)test/|\.test\.' <<<"$listing" || fail "$(basename "$tarball") ships tests"
+  # A compiled file whose source is gone (tsc leaves it in dist/) must not be published.
+  while read -r compiled; do
+    source="${compiled#package/dist/}"; source="package/src/${source%.js}.ts"
+    grep -qx "$source" <<<"$listing" || fail "$(basename "$tarball") ships $compiled but not $source: a stale build, rebuild from a clean dist/"
+  done < <(grep -E '^package/dist/[^/]+(/[^/]+)*\.js$' <<<"$listing" | grep -v '^package/dist/bundle/')
+done
 
 step "installing $(basename "$core_tarball") alone into an empty project"
 cd "$work/app"
