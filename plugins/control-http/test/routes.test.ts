@@ -108,6 +108,8 @@ test('start, stop and restart act on the process and answer with its new state',
 
 test('streams state changes and log lines to event clients, and ends the streams on stop', async () => {
   const { pilot, target } = await startPilot();
+  // Start-up lines can reach the pilot after start() resolved (a loaded machine): let them pass first.
+  for (const name of ['web', 'worker']) await eventually(() => pilot.logs(name).length >= 2, `both start-up lines of ${name}`);
   const client = await openEvents(target);
   const other = await openEvents(target);
   other.close();
@@ -162,7 +164,7 @@ test('unknown routes, actions and processes get 4xx and dispatch nothing', async
 test('while the pilot stops, actions get 503 and reads are still served', async () => {
   const { pilot, target } = await startPilot();
   const replies: { status: number; error?: string }[] = [];
-  // Tapped after the plugin's own beforeStop tap, so the server already knows the pilot is stopping.
+  // beforeStop runs once core refuses operations: the server's actions are refused from then on.
   pilot.hooks.beforeStop.tapPromise('test', async () => {
     for (const action of ['start', 'stop', 'restart']) {
       const reply = await call(target, `/v1/processes/web/${action}`, { method: 'POST' });
