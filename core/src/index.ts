@@ -7,7 +7,18 @@ export { PilotError, isPilotError, type PilotErrorCode, type PilotErrorDetails }
 export { createHooks, type PilotHooks, type StopReason } from './hooks.js';
 export { findCycle, startLevels, dependentsOf, withDependencies, type GraphNode } from './graph.js';
 export { watchName, FALLBACK_POLL_MS, type NameWatch, type ChangeReason } from './watch-name.js';
-export { abortedPromise, pollUntil, type ReadinessContext, type ReadinessStrategy, type ReadinessPreparation } from './readiness.js';
+export {
+  abortedPromise,
+  pollUntil,
+  type ProbeOptions,
+  type ProbeResult,
+  type ReadinessContext,
+  type ReadinessSession,
+  type ReadinessStrategy,
+  type SessionStrategy,
+  type StrategyBase,
+  type WaitStrategy,
+} from './readiness.js';
 export type { ProcessStats } from './stats.js';
 export type { ProcessView } from './control-api.js';
 export type { PilotSnapshot, ProcessSnapshot, PilotEvent, PilotEventType } from './read-model.js';

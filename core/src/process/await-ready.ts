@@ -1,6 +1,6 @@
 import { PilotError } from '../errors.js';
-import type { ReadinessContext, ReadinessStrategy } from '../readiness.js';
 import type { LogLine } from './output.js';
+import type { ReadinessHandle } from './run.js';
 import type { ExitInfo } from './state.js';
 
 const OUTPUT_GRACE_MS = 200;
@@ -11,11 +11,12 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-/** One readiness wait: strategy, its context and the limits around it. */
+/** One readiness wait: the strategy's started session and the limits around it. */
 export interface ReadyWait {
   process: string;
-  strategy: ReadinessStrategy;
-  context: ReadinessContext;
+  strategy: { name: string; acceptsExit?: boolean };
+  /** From `beginReadiness`: `ready()` is raced here; `end()` is called once the wait is over. */
+  readiness: ReadinessHandle;
   controller: AbortController;
   timeoutMs: number;
   exited: Promise<ExitInfo>;
@@ -28,9 +29,11 @@ export interface ReadyWait {
 }
 
 /**
- * Wait until `strategy` reports ready, failing at once when the process exits first (unless the
- * strategy accepts exits), at the timeout, or when the wait is aborted by a stop. Always aborts
- * the controller afterwards so the strategy releases its watchers, sockets and timers.
+ * Wait until the session reports ready, failing at once when the process exits first (unless the
+ * strategy accepts exits), at the timeout, or when the wait is aborted by a stop. Always ends the
+ * session afterwards (signal aborted, then `dispose()` once), so the strategy releases its
+ * watchers, sockets, timers and probes before this settles. A `dispose()` that throws fails a
+ * wait that had succeeded.
  */
 export async function awaitReady(wait: ReadyWait): Promise<void> {
   const { strategy, controller } = wait;
@@ -60,18 +63,27 @@ export async function awaitReady(wait: ReadyWait): Promise<void> {
     else controller.signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    await Promise.race([strategy.wait(wait.context), failures]);
+    await Promise.race([wait.readiness.ready(), failures]);
   } catch (error) {
-    if (error instanceof PilotError) throw error;
-    throw new PilotError(
-      'PILOT_READINESS_FAILED',
-      `process "${wait.process}": ready_strategy "${strategy.name}" failed: ${(error as Error)?.message ?? String(error)}`,
-      { cause: error, process: wait.process, logs: wait.lastLines().map((line) => line.text) },
-    );
-  } finally {
     clearTimeout(timer);
-    if (!controller.signal.aborted) controller.abort(WAIT_FINISHED);
+    await wait.readiness.end(WAIT_FINISHED).catch(() => undefined);
+    throw strategyFailure(wait, error, 'failed');
   }
+  clearTimeout(timer);
+  try {
+    await wait.readiness.end(WAIT_FINISHED);
+  } catch (error) {
+    throw strategyFailure(wait, error, 'could not release what it held');
+  }
+}
+
+function strategyFailure(wait: ReadyWait, error: unknown, what: string): PilotError {
+  if (error instanceof PilotError) return error;
+  return new PilotError(
+    'PILOT_READINESS_FAILED',
+    `process "${wait.process}": ready_strategy "${wait.strategy.name}" ${what}: ${(error as Error)?.message ?? String(error)}`,
+    { cause: error, process: wait.process, logs: wait.lastLines().map((line) => line.text) },
+  );
 }
 
 function exitedBeforeReady(wait: ReadyWait, exit: ExitInfo): PilotError {

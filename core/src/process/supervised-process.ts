@@ -1,16 +1,20 @@
 import { PilotError } from '../errors.js';
 import type { ProcessSpec } from '../manifest/schema.js';
-import type { ReadinessContext, ReadinessPreparation } from '../readiness.js';
 import { awaitReady } from './await-ready.js';
-import { prepareReadiness, readinessContext, type ReadinessBinding, type Run } from './run.js';
+import { beginReadiness, readinessContext, type ReadinessBinding, type ReadinessHandle, type Run } from './run.js';
 
 export type { ReadinessBinding };
+
 import { LogBuffer, type LogLine } from './output.js';
 import { lastLines } from './last-lines.js';
 import { RestartPolicy } from './restart-policy.js';
 import type { SpawnRequest } from './spawn-child.js';
 import { ACTIVE_STATES, type ExitInfo, type LastExit, type ProcessInfo, type ProcessRef, type ProcessState } from './state.js';
 import type { Executor, StopRequest, UsageSample } from '../executor/executor.js';
+
+/** Abort reasons of a readiness session that never got to wait (one shared value each, not an Error per spawn). */
+const SPAWN_FAILED = new PilotError('PILOT_STOPPED', 'readiness wait ended: the spawn failed');
+const STOPPED_BEFORE_READY = new PilotError('PILOT_STOPPED', 'readiness wait ended: stopped before the wait began');
 
 /** What a supervised process tells its owner; the pilot turns these into hooks. */
 export interface ProcessHost {
@@ -191,14 +195,14 @@ export class SupervisedProcess {
     this.setState('starting');
     const spawning = this.spawnOnce(generation);
     this.spawning = spawning;
-    const { run, preparation, context } = await spawning;
+    const { run, readiness } = await spawning;
     try {
       if (!this.isCurrent(generation)) throw new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped while starting`, { process: this.name });
-      if (this.readiness) {
+      if (readiness) {
         await awaitReady({
           process: this.name,
-          strategy: this.readiness.strategy,
-          context,
+          strategy: this.readiness!.strategy,
+          readiness,
           controller: run.controller,
           timeoutMs: this.spec.ready_timeout_sec * 1000,
           exited: run.handle.exited,
@@ -214,7 +218,8 @@ export class SupervisedProcess {
       }
       throw error;
     } finally {
-      await preparation?.cleanup?.();
+      // Ends a session that awaitReady never saw (stopped first); a no-op after awaitReady.
+      await readiness?.end(STOPPED_BEFORE_READY).catch(() => undefined);
     }
     if (!this.isCurrent(generation)) throw new PilotError('PILOT_STOPPED', `process "${this.name}" was stopped while starting`, { process: this.name });
     this.readyAt = Date.now();
@@ -226,19 +231,28 @@ export class SupervisedProcess {
     if (!run.alive) void this.afterExit({ code: this.status.returnCode, signal: this.status.signal });
   }
 
-  private async spawnOnce(generation: number): Promise<{ run: Run; preparation: ReadinessPreparation | void; context: ReadinessContext }> {
+  private async spawnOnce(generation: number): Promise<{ run: Run; readiness: ReadinessHandle | undefined }> {
     const controller = new AbortController();
     const holder: { run?: Run } = {};
     this.startedAt = Date.now();
-    const context = readinessContext({ process: this.name, binding: this.readiness, fallbackDirectory: this.spec.working_directory, spawnedAt: this.startedAt!, controller, holder });
-    const preparation = await prepareReadiness(this.name, this.readiness?.strategy, context);
+    const context = readinessContext({
+      process: this.name,
+      binding: this.readiness,
+      fallbackDirectory: this.spec.working_directory,
+      spawnedAt: this.startedAt!,
+      controller,
+      holder,
+      executor: this.executor,
+      executorOptions: this.executorOptions,
+    });
+    const readiness = this.readiness && (await beginReadiness(this.name, this.readiness.strategy, context, controller));
     let run: Run;
     try {
       let request: SpawnRequest = {
         command: this.spec.path,
         args: [...this.spec.args],
         cwd: this.spec.working_directory,
-        env: { ...(process.env as Record<string, string>), ...this.spec.env, ...(preparation?.env ?? {}) },
+        env: { ...(process.env as Record<string, string>), ...this.spec.env, ...readiness?.env },
         shell: this.spec.shell,
         affinity: this.spec.affinity ?? undefined,
       };
@@ -249,8 +263,8 @@ export class SupervisedProcess {
       const current = run;
       run.handle = await this.executor.spawn(this.name, request, (line) => this.onLine(current, line), this.executorOptions);
     } catch (error) {
-      // Whatever failed between prepare and the spawn, what prepare made is released.
-      await preparation?.cleanup?.();
+      // Whatever failed between begin and the spawn, the session is ended (and disposed) once.
+      await readiness?.end(SPAWN_FAILED).catch(() => undefined);
       throw error;
     }
     this.run = run;
@@ -258,7 +272,7 @@ export class SupervisedProcess {
     this.status.signal = null;
     void run.handle.exited.then((exit) => this.onExit(run, exit));
     this.host.spawned(this);
-    return { run, preparation, context };
+    return { run, readiness };
   }
 
   private onLine(run: Run, line: LogLine): void {

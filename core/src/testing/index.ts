@@ -4,3 +4,4 @@
  */
 export { FakeExecutor, FakeRun, type StopBehaviour } from './fake-executor.js';
 export { TRANSITIONS, isTransition } from '../process/transitions.js';
+export { readinessConformance, describeReadinessConformance, type ConformanceCheck, type ConformancePlace, type ConformanceProcess, type ConformanceWorld, type ReadinessConformanceSetup } from './readiness-conformance.js';

@@ -1,4 +1,4 @@
-import { PilotError, abortedPromise, type ExitInfo, type ReadinessContext, type ReadinessStrategy } from '@pilot/core';
+import { PilotError, abortedPromise, type ExitInfo, type ReadinessContext, type WaitStrategy } from '@pilot/core';
 import { exitOptionsSchema, type ExitOptions } from './options.js';
 
 /** How many of the last output lines a failure carries. */
@@ -10,7 +10,7 @@ const LOG_LINES = 10;
  * its dependents are never started and `start()` rejects. Core keeps a process that exited 0
  * under this strategy in state `exited` and does not restart it.
  */
-export const exitStrategy: ReadinessStrategy<ExitOptions> = {
+export const exitStrategy: WaitStrategy<ExitOptions> = {
   name: 'exit',
   options: exitOptionsSchema,
   acceptsExit: true,

@@ -1,18 +1,13 @@
 import type { BigIntStats } from 'node:fs';
 import { PilotError } from '@pilot/core';
-import { changedAfter, changedSince, statEntry, type EntryIdentity } from './freshness.js';
+import { changedSince, statEntry, type EntryIdentity } from './freshness.js';
 import { watchName, type ChangeReason, type NameWatch } from '@pilot/core';
-
-/**
- * What separates evidence of this spawn from a leftover: a snapshot of the path taken before
- * spawn (with fs.watch already running), or, when no snapshot exists, the spawn time.
- */
-export type Baseline = { kind: 'snapshot'; before: EntryIdentity | undefined } | { kind: 'spawn-time'; spawnedAt: number };
 
 /**
  * Watches one readiness file: its directory is watched from construction on, so any event
  * naming the file after the snapshot counts as activity of this spawn, even when the kernel's
- * coarse timestamps cannot tell it apart from the snapshot.
+ * coarse timestamps cannot tell it apart from the snapshot. `before` is what was at the path
+ * when the session was made, before the spawn (undefined: nothing).
  */
 export class FileSession {
   private readonly watch: NameWatch;
@@ -21,7 +16,7 @@ export class FileSession {
 
   constructor(
     readonly path: string,
-    private readonly baseline: Baseline,
+    private readonly before: EntryIdentity | undefined,
   ) {
     this.watch = watchName(path, (reason) => this.onChange(reason));
   }
@@ -63,8 +58,6 @@ export class FileSession {
   }
 
   private isFresh(stats: BigIntStats): boolean {
-    if (this.baseline.kind === 'spawn-time') return changedAfter(stats, this.baseline.spawnedAt);
-    const { before } = this.baseline;
-    return before === undefined || this.touched || changedSince(stats, before);
+    return this.before === undefined || this.touched || changedSince(stats, this.before);
   }
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PilotError, type ReadinessContext, type ReadinessStrategy } from '@pilot/core';
-import { acceptingNow, HostAddresses, intervalSchedule, pollPort, type PortFound } from '@pilot/plugin-ready-tcp';
+import { PilotError, type ReadinessContext, type SessionStrategy } from '@pilot/core';
+import { acceptingNow, HostAddresses, intervalSchedule, pollPort, targetHost, type PortFound } from '@pilot/plugin-ready-tcp';
 import { hostOf, portOf } from './connection.js';
 import { httpOptionsSchema, type HttpOptions } from './options.js';
 import { requestOnce } from './request-once.js';
@@ -8,13 +8,13 @@ import { requestOnce } from './request-once.js';
 /** How long the pre-spawn probe may delay the spawn (loopback answers in well under 1 ms). */
 export const PROBE_TIMEOUT_MS = 250;
 
-/** Addresses that accepted connections just before each spawn, found again through the spawn's signal. */
-const heldBeforeSpawn = new WeakMap<AbortSignal, ReadonlySet<string>>();
-
-/** The URL `options` name: `url` itself, or `http://host:port/path`. */
-export function targetUrl(options: HttpOptions): URL {
+/**
+ * The URL `options` name: `url` itself, or `http://host:port/path` where `host` defaults to the
+ * host the process runs on (`contextHost`, `localhost` for the local executor).
+ */
+export function targetUrl(options: HttpOptions, contextHost?: string): URL {
   if (options.url !== undefined) return new URL(options.url);
-  const host = options.host ?? 'localhost';
+  const host = targetHost(options.host, contextHost);
   // A bare IPv6 address needs brackets inside a URL.
   const authority = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return new URL(`http://${authority}:${options.port}${options.path ?? '/'}`);
@@ -40,48 +40,51 @@ async function pause(ms: number, signal: AbortSignal): Promise<void> {
  * sends the wait back to the port poller. Each request has its own `timeout_ms`; its socket is
  * destroyed once it is judged or the wait aborts: none is kept alive.
  *
- * Before the spawn (`prepare`) every address of the host is probed once: where something already
+ * Before the spawn (`begin`) every address of the host is probed once: where something already
  * accepts, it is not this spawn, and that address counts only after it has been seen refusing
- * since the spawn. So a stranger's server on the port never makes a process ready.
+ * since the spawn. So a stranger's server on the port never makes a process ready. Sockets and
+ * timers live only while `ready()` runs; `dispose()` has nothing left to release.
  */
-export const httpStrategy: ReadinessStrategy<HttpOptions> = {
+export const httpStrategy: SessionStrategy<HttpOptions> = {
   name: 'http',
   options: httpOptionsSchema,
-  async prepare(context) {
-    const url = targetUrl(context.options);
-    heldBeforeSpawn.set(context.signal, await acceptingNow(new HostAddresses(hostOf(url)), portOf(url), PROBE_TIMEOUT_MS));
-  },
-  async wait(context) {
-    const { options, signal } = context;
-    const url = targetUrl(options);
-    const port = portOf(url);
+  async begin(context) {
+    const url = targetUrl(context.options, context.host);
     const addresses = new HostAddresses(hostOf(url));
-    const interval = intervalSchedule(options.interval_ms);
-    const waitStartedAt = Date.now();
-    // Shared by every poller of this wait, and fed by refused GETs too: once an address held by
-    // a stranger before the spawn has refused, it counts from then on.
-    const seenRefusing = new Set<string>();
-    for (;;) {
-      context.report(`nothing accepted connections on port ${port} yet`);
-      const found = await pollPort(
-        {
-          port,
-          addresses,
-          intervalMs: options.interval_ms,
-          waitStartedAt,
-          heldBeforeSpawn: heldBeforeSpawn.get(signal) ?? new Set(),
-          seenRefusing,
-          isAlive: () => context.isAlive(),
-          hints: (listener) => context.onLine(listener),
-          keepConnection: true,
-        },
-        signal,
-      );
-      if (await answersUntilRefused(context, url, found, () => interval(Date.now() - waitStartedAt))) return;
-      seenRefusing.add(found.address);
-    }
+    const heldBeforeSpawn = await acceptingNow(addresses, portOf(url), PROBE_TIMEOUT_MS);
+    return { ready: () => waitForAnswer(context, url, addresses, heldBeforeSpawn), dispose: () => undefined };
   },
 };
+
+/** Poll the port, then GET over what accepted, until an accepted answer; back to polling on a refusal. */
+async function waitForAnswer(context: ReadinessContext<HttpOptions>, url: URL, addresses: HostAddresses, heldBeforeSpawn: ReadonlySet<string>): Promise<void> {
+  const { options, signal } = context;
+  const port = portOf(url);
+  const interval = intervalSchedule(options.interval_ms);
+  const waitStartedAt = Date.now();
+  // Shared by every poller of this wait, and fed by refused GETs too: once an address held by
+  // a stranger before the spawn has refused, it counts from then on.
+  const seenRefusing = new Set<string>();
+  for (;;) {
+    context.report(`nothing accepted connections on port ${port} yet`);
+    const found = await pollPort(
+      {
+        port,
+        addresses,
+        intervalMs: options.interval_ms,
+        waitStartedAt,
+        heldBeforeSpawn,
+        seenRefusing,
+        isAlive: () => context.isAlive(),
+        hints: (listener) => context.onLine(listener),
+        keepConnection: true,
+      },
+      signal,
+    );
+    if (await answersUntilRefused(context, url, found, () => interval(Date.now() - waitStartedAt))) return;
+    seenRefusing.add(found.address);
+  }
+}
 
 /**
  * GET `url` from the address found until the answer is accepted (true) or the connection is refused

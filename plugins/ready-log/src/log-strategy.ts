@@ -1,4 +1,4 @@
-import { abortedPromise, type LogLine, type ReadinessStrategy } from '@pilot/core';
+import { abortedPromise, type LogLine, type WaitStrategy } from '@pilot/core';
 import { logOptionsSchema, type LogOptions } from './options.js';
 
 /**
@@ -6,7 +6,7 @@ import { logOptionsSchema, type LogOptions } from './options.js';
  * Lines printed before the wait began count too (no race with early output); lines of an earlier
  * run never do, since the context only holds this spawn's lines.
  */
-export const logStrategy: ReadinessStrategy<LogOptions> = {
+export const logStrategy: WaitStrategy<LogOptions> = {
   name: 'log',
   options: logOptionsSchema,
   async wait(context) {

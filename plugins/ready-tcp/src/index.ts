@@ -1,7 +1,7 @@
 import { definePlugin, type PilotPlugin } from '@pilot/core';
 import { tcpStrategy } from './tcp-strategy.js';
 
-export { tcpStrategy, PROBE_TIMEOUT_MS } from './tcp-strategy.js';
+export { tcpStrategy, targetHost, PROBE_TIMEOUT_MS } from './tcp-strategy.js';
 export { adaptiveInterval, intervalSchedule, FIRST_INTERVAL_MS, INTERVAL_SHARE, MAX_INTERVAL_MS } from './interval.js';
 export { pollPort, type PortFound, type PortPollerOptions } from './port-poller.js';
 export { acceptingNow } from './accepting-now.js';
