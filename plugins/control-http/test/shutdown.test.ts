@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { definePlugin, type ReadinessStrategy } from '@pilot/core';
 import controlHttp from '@pilot/plugin-control-http';
+import readyLog from '@pilot/plugin-ready-log';
 import { Sandbox, eventually, isAlive } from '../../../core/test/support/index.js';
 import { call, fixture, type Reply } from './support.js';
 
@@ -12,28 +11,13 @@ beforeEach(() => {
 });
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
-/** Ready once the process printed `ready_params.line`. */
-const lineStrategy: ReadinessStrategy<{ line: string }> = {
-  name: 'line',
-  options: z.strictObject({ line: z.string() }),
-  wait: (context) =>
-    new Promise<void>((resolve) => {
-      if (context.lines().some((line) => line.text === context.options.line)) return resolve();
-      const off = context.onLine((line) => {
-        if (line.text === context.options.line) resolve();
-      });
-      context.signal.addEventListener('abort', off, { once: true });
-    }),
-};
-const linePlugin = definePlugin({ name: 'test-line', apply: (pilot) => pilot.readiness.register(lineStrategy) });
-
 test('a pilot stop during a restart that waits for readiness aborts it: the stop signal, not the kill_timeout SIGKILL', async () => {
   const manifest = await sandbox.manifest({
     control_server: 'http',
     kill_timeout: 3,
-    processes: [{ name: 'web', path: fixture('ready-once.sh'), args: [join(sandbox.directory, 'first-run-done')], ready_strategy: 'line', ready_params: { line: 'ready' }, ready_timeout_sec: 60 }],
+    processes: [{ name: 'web', path: fixture('ready-once.sh'), args: [join(sandbox.directory, 'first-run-done')], ready_strategy: 'log', ready_params: { pattern: '^ready$' }, ready_timeout_sec: 60 }],
   });
-  const pilot = sandbox.pilot(manifest, { plugins: [controlHttp(), linePlugin] });
+  const pilot = sandbox.pilot(manifest, { plugins: [controlHttp(), readyLog()] });
   await pilot.start();
   const target = { socketPath: join(sandbox.directory, '.pilot', 'control.sock') };
   const firstPid = pilot.getRunningProcess('web')!.pid!;
