@@ -95,6 +95,18 @@ test('a pilot stop that arrives during a limit restart waits for it, and nothing
   expect(sandbox.leftovers()).toEqual([]);
 });
 
+test('a process two limits entries judge is restarted once per excess: the second entry finds the restart queued', async () => {
+  const reported: LimitRestart[] = [];
+  const entries = ['100MB', '90MB'].map((max_memory) => ({ name: 'limits', options: { max_memory, samples: 2 } }));
+  const manifest = await sandbox.manifest({ stats_interval: 0.2, processes: [{ name: 'hog', path: fixture('hog.mjs'), stat_handlers: entries }] });
+  const pilot = sandbox.pilot(manifest, { plugins: [statsLimits({ onRestart: (event) => reported.push(event) })] });
+  await pilot.start();
+  const firstPid = pilot.getRunningProcess('hog')!.pid!;
+  await eventually(() => pilot.getRunningProcess('hog')!.restarts >= 1 && pilot.getRunningProcess('hog')!.status === 'running', 'a limit restart of the hog', 20_000);
+  // Both entries saw the same samples over their limits; operations.busy made the second one skip.
+  expect(reported.filter((event) => event.pid === firstPid)).toHaveLength(1);
+});
+
 test('bad options are reported with where they are and what was expected', async () => {
   const entries = [
     { max_cpu: 50, max_memory: '200XB' },
