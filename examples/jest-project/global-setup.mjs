@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { startPilot } from '@pilot/core';
 
 /**
@@ -10,7 +11,7 @@ import { startPilot } from '@pilot/core';
  * and its lifeline watchdog kills them even if Jest itself is SIGKILLed.
  */
 export default async function globalSetup() {
-  const pilot = await startPilot(new URL('./pilot.yaml', import.meta.url).pathname);
+  const pilot = await startPilot(fileURLToPath(new URL('./pilot.yaml', import.meta.url)));
   // globalTeardown runs in the same process and can read what globalSetup put on globalThis.
   globalThis.__PILOT__ = pilot;
   // Test files run in other contexts: hand them what they need through the environment.

@@ -1,11 +1,12 @@
 // node:test with the pilot: services up before the tests, always gone after (run: node --test examples/node-test/).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { startPilot } from '@pilot/core';
 
 let pilot;
 before(async () => {
-  pilot = await startPilot(new URL('../jest-project/pilot.yaml', import.meta.url).pathname);
+  pilot = await startPilot(fileURLToPath(new URL('../jest-project/pilot.yaml', import.meta.url)));
 });
 after(async () => {
   await pilot?.stop();
