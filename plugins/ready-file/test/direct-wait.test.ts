@@ -12,46 +12,49 @@ beforeEach(() => {
 });
 afterEach(async () => expect(await sandbox.cleanup()).toEqual([]));
 
-test('wait() without prepare(): a file that appears later counts', async () => {
+test('begin() then ready(): a file that appears later counts; dispose() releases the watch', async () => {
   const controller = new AbortController();
-  const waiting = fileStrategy.wait(directContext({ path: 'ready.flag' }, sandbox.directory, controller.signal));
+  const session = await fileStrategy.begin(directContext({ path: 'ready.flag' }, sandbox.directory, controller.signal));
+  const waiting = session.ready();
   writeFileSync(join(sandbox.directory, 'ready.flag'), 'now');
   await waiting;
+  await session.dispose();
   await noWatchesLeft(sandbox.directory);
 });
 
-test('wait() without prepare(): a file changed before spawnedAt is stale; abort rejects with its reason and releases the watch', async () => {
-  writeFileSync(join(sandbox.directory, 'ready.flag'), 'earlier run');
-  const controller = new AbortController();
-  // A spawn one minute from now: the file is older than it by far.
-  const waiting = fileStrategy.wait(directContext({ path: 'ready.flag' }, sandbox.directory, controller.signal, Date.now() + 60_000));
-  const outcome = waiting.then(() => 'ready', (error: unknown) => error);
-  expect(inotifyWatches(sandbox.directory)).toBe(1);
-  const reason = new Error('stopped by the test');
-  controller.abort(reason);
-  expect(await outcome).toBe(reason);
-  await noWatchesLeft(sandbox.directory);
-});
-
-test('prepare() then wait(): an existing file counts only after it changes; cleanup releases the watch', async () => {
+test('begin() then ready(): an existing file counts only after it changes', async () => {
   const path = join(sandbox.directory, 'ready.flag');
   writeFileSync(path, 'earlier run');
   const controller = new AbortController();
-  const context = directContext({ path: 'ready.flag' }, sandbox.directory, controller.signal);
-  const preparation = await fileStrategy.prepare!(context);
+  const session = await fileStrategy.begin(directContext({ path: 'ready.flag' }, sandbox.directory, controller.signal));
   let settled = false;
-  const waiting = fileStrategy.wait(context).finally(() => (settled = true));
+  const waiting = session.ready().finally(() => (settled = true));
   await new Promise((resolve) => setImmediate(resolve));
   expect(settled).toBe(false);
   writeFileSync(path, 'this spawn');
   await waiting;
-  await preparation?.cleanup?.();
+  await session.dispose();
   await noWatchesLeft(sandbox.directory);
 });
 
-test('an already aborted signal rejects at once', async () => {
+test('abort rejects ready() with the signal reason; the watch lives until dispose()', async () => {
+  writeFileSync(join(sandbox.directory, 'ready.flag'), 'earlier run');
+  const controller = new AbortController();
+  const session = await fileStrategy.begin(directContext({ path: 'ready.flag' }, sandbox.directory, controller.signal));
+  const outcome = session.ready().then(() => 'ready', (error: unknown) => error);
+  expect(inotifyWatches(sandbox.directory)).toBe(1);
+  const reason = new Error('stopped by the test');
+  controller.abort(reason);
+  expect(await outcome).toBe(reason);
+  await session.dispose();
+  await noWatchesLeft(sandbox.directory);
+});
+
+test('an already aborted signal rejects ready() at once', async () => {
   const controller = new AbortController();
   controller.abort(new Error('gone'));
-  await expect(fileStrategy.wait(directContext({ path: 'x' }, sandbox.directory, controller.signal))).rejects.toThrow('gone');
+  const session = await fileStrategy.begin(directContext({ path: 'x' }, sandbox.directory, controller.signal));
+  await expect(session.ready()).rejects.toThrow('gone');
+  await session.dispose();
   await noWatchesLeft(sandbox.directory);
 });

@@ -56,8 +56,11 @@ export const httpStrategy: SessionStrategy<HttpOptions> = {
   },
 };
 
-/** Poll the port, then GET over what accepted, until an accepted answer; back to polling on a refusal. */
-async function waitForAnswer(context: ReadinessContext<HttpOptions>, url: URL, addresses: HostAddresses, heldBeforeSpawn: ReadonlySet<string>): Promise<void> {
+/**
+ * What `ready()` runs: poll the port, then GET over what accepted, until an accepted answer; back
+ * to polling on a refusal. Exported for tests that drive the wait directly.
+ */
+export async function waitForAnswer(context: ReadinessContext<HttpOptions>, url: URL, addresses: HostAddresses, heldBeforeSpawn: ReadonlySet<string>): Promise<void> {
   const { options, signal } = context;
   const port = portOf(url);
   const interval = intervalSchedule(options.interval_ms);

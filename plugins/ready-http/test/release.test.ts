@@ -2,7 +2,10 @@ import { afterEach, expect, test } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ReadinessContext } from '@pilot/core';
 import { eventually } from '../../../core/test/support/index.js';
-import { httpOptionsSchema, httpStrategy, type HttpOptions } from '../src/index.js';
+import { HostAddresses } from '@pilot/plugin-ready-tcp';
+import { hostOf } from '../src/connection.js';
+import { waitForAnswer } from '../src/http-strategy.js';
+import { httpOptionsSchema, targetUrl, type HttpOptions } from '../src/index.js';
 
 // The strategy driven directly against an in-process server, to watch its sockets.
 
@@ -33,20 +36,28 @@ function handContext(params: Record<string, unknown>, alive = true) {
     baseDirectory: '/',
     signal: controller.signal,
     pid: undefined,
+    host: 'localhost',
     spawnedAt: Date.now(),
     isAlive: () => alive,
     report: () => undefined,
     lines: () => [],
     onLine: () => () => undefined,
     exited: new Promise(() => undefined),
+    exec: () => Promise.reject(new Error('no probes in these tests')),
   };
   return { context, controller };
+}
+
+/** The wait that `ready()` runs, with nothing held before the spawn: the server here stands for the process. */
+function waitOn(context: ReadinessContext<HttpOptions>): Promise<void> {
+  const url = targetUrl(context.options, context.host);
+  return waitForAnswer(context, url, new HostAddresses(hostOf(url)), new Set());
 }
 
 test('abort destroys the request in flight: the wait rejects with the reason and the socket closes', async () => {
   const { port, requests, open } = await serve(() => undefined);
   const { context, controller } = handContext({ port, timeout_ms: 60_000 });
-  const waiting = httpStrategy.wait(context);
+  const waiting = waitOn(context);
   await eventually(() => requests() === 1, 'a request in flight');
   const reason = new Error('stopped');
   controller.abort(reason);
@@ -61,7 +72,7 @@ test('a request that outlives timeout_ms is dropped and the next attempt can suc
     else response.end('ok');
   });
   const { context } = handContext({ port, timeout_ms: 100 });
-  await httpStrategy.wait(context);
+  await waitOn(context);
   expect(requests()).toBe(2);
   // No keep-alive: once ready, the pilot holds no socket to the server.
   await eventually(async () => (await open()) === 0, 'no connection left');
@@ -72,7 +83,7 @@ test('an accepted answer does not count while the process is not alive', async (
   let connections = 0;
   server!.on('connection', () => (connections += 1));
   const { context, controller } = handContext({ port }, false);
-  const waiting = httpStrategy.wait(context);
+  const waiting = waitOn(context);
   // The port accepts again and again, but with the process dead that is never enough.
   await eventually(() => connections >= 3, 'several accepted connections');
   controller.abort(new Error('stopped'));
@@ -87,7 +98,7 @@ test('a server that stops listening sends the wait back to the port poller; the 
   });
   const reports: string[] = [];
   const { context } = handContext({ port: first.port });
-  const waiting = httpStrategy.wait({ ...context, report: (detail) => reports.push(detail) });
+  const waiting = waitOn({ ...context, report: (detail) => reports.push(detail) });
   await eventually(() => first.requests() >= 1, 'a 503 answered');
   server!.closeAllConnections();
   await new Promise((resolve) => server!.close(resolve));
@@ -108,7 +119,7 @@ test('the first GET rides on the connection the port poller opened: a fresh serv
   let connections = 0;
   server!.on('connection', () => (connections += 1));
   const { context } = handContext({ port });
-  await httpStrategy.wait(context);
+  await waitOn(context);
   expect(requests()).toBe(1);
   expect(connections).toBe(1);
 });
@@ -121,7 +132,7 @@ test('a wait aborted right after the port accepted releases the connection the p
   const reason = new Error('stopped at once');
   // The poller asks whether the process is alive when the port accepted; the abort lands in the
   // microtask after that, between the poller handing its connection over and the first request.
-  const waiting = httpStrategy.wait({
+  const waiting = waitOn({
     ...context,
     isAlive: () => {
       queueMicrotask(() => controller.abort(reason));
@@ -138,7 +149,7 @@ test('a 200 does not count when the process died between the port accepting and 
   const { context, controller } = handContext({ port });
   let checks = 0;
   // Alive when the poller finds the port open, dead from then on.
-  const waiting = httpStrategy.wait({ ...context, isAlive: () => checks++ === 0 });
+  const waiting = waitOn({ ...context, isAlive: () => checks++ === 0 });
   await eventually(() => requests() >= 2, 'answered GETs that do not count');
   const reason = new Error('stopped');
   controller.abort(reason);

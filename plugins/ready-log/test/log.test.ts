@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { definePlugin, type ReadinessStrategy } from '@pilot/core';
+import { definePlugin, type WaitStrategy } from '@pilot/core';
 import { Sandbox, eventually } from '../../../core/test/support/index.js';
 import readyLog, { logStrategy, type LogOptions } from '../src/index.js';
 
@@ -51,7 +51,7 @@ test('ready when a line matches the pattern; dependents start after it', async (
 test('lines printed before the wait began count: no race with early output', async () => {
   const go = trigger();
   // The wait begins only once two lines are out, so the first match is necessarily early output.
-  const late: ReadinessStrategy<LogOptions> = {
+  const late: WaitStrategy<LogOptions> = {
     ...logStrategy,
     name: 'late-log',
     async wait(context) {

@@ -12,6 +12,7 @@ function handContext(params: Record<string, unknown>, early: LogLine[] = []) {
     baseDirectory: '/',
     signal: controller.signal,
     pid: undefined,
+    host: 'localhost',
     spawnedAt: Date.now(),
     isAlive: () => true,
     report: () => undefined,
@@ -21,6 +22,7 @@ function handContext(params: Record<string, unknown>, early: LogLine[] = []) {
       return () => listeners.delete(listener);
     },
     exited: new Promise(() => undefined),
+    exec: () => Promise.reject(new Error('no probes in these tests')),
   };
   const emit = (text: string, stream: LogLine['stream'] = 'stdout') => {
     for (const listener of [...listeners]) listener({ stream, text, time: Date.now() });
