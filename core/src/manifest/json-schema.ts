@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PluginRegistriesView } from '../plugins/contracts.js';
+import { controlServerEntrySchema as entryShape } from './control-servers.js';
 import { manifestSchema } from './schema.js';
 import { SIGNAL_NAMES } from './values.js';
 
@@ -19,6 +20,7 @@ export function manifestJsonSchema(registries?: PluginRegistriesView): JsonSchem
   schema.title = 'ProcessPilot manifest';
   // The signal check is a refinement, which JSON Schema cannot express: the names are listed instead.
   schema.properties.processes.items.properties.stop_signal.enum = [...SIGNAL_NAMES];
+  schema.properties.control_server = controlServerJson(toJson(entryShape));
   if (!registries) return schema;
   const process = schema.properties.processes.items as JsonSchema;
   const strategies = registries.readiness.names();
@@ -33,8 +35,13 @@ export function manifestJsonSchema(registries?: PluginRegistriesView): JsonSchem
   if (registries.statsHandlers.names().length > 0) process.properties.stat_handlers = { type: 'array', items: named(registries.statsHandlers.names()) };
   if (registries.lifecycleHooks.names().length > 0) process.properties.lifecycle_hooks = { type: 'array', items: named(registries.lifecycleHooks.names()) };
   process.properties.executor = named(registries.executors.names());
-  if (registries.controlServers.names().length > 0) schema.properties.control_server = { anyOf: [named(registries.controlServers.names()), { type: 'null' }] };
+  if (registries.controlServers.names().length > 0) schema.properties.control_server = controlServerJson(named(registries.controlServers.names()));
   return schema;
+}
+
+/** `control_server`: one entry, a list of entries (each name once), or null. */
+function controlServerJson(entry: JsonSchema): JsonSchema {
+  return { description: manifestSchema.shape.control_server.description, anyOf: [stripMeta(entry), { type: 'array', items: stripMeta(entry) }, { type: 'null' }] };
 }
 
 function stripMeta(schema: JsonSchema): JsonSchema {
