@@ -31,12 +31,21 @@ export function manifestJsonSchema(registries?: PluginRegistriesView): JsonSchem
       return options ? [{ if: { properties: { ready_strategy: { const: name } }, required: ['ready_strategy'] }, then: { properties: { ready_params: stripMeta(toJson(options)) } } }] : [];
     });
   }
-  const named = (names: string[]) => ({ anyOf: [{ enum: names }, { type: 'object', properties: { name: { enum: names }, options: { type: 'object' } }, required: ['name'] }] });
-  if (registries.statsHandlers.names().length > 0) process.properties.stat_handlers = { type: 'array', items: named(registries.statsHandlers.names()) };
-  if (registries.lifecycleHooks.names().length > 0) process.properties.lifecycle_hooks = { type: 'array', items: named(registries.lifecycleHooks.names()) };
-  process.properties.executor = named(registries.executors.names());
-  if (registries.controlServers.names().length > 0) schema.properties.control_server = controlServerJson(named(registries.controlServers.names()));
+  if (registries.statsHandlers.names().length > 0) process.properties.stat_handlers = { type: 'array', items: named(registries.statsHandlers) };
+  if (registries.lifecycleHooks.names().length > 0) process.properties.lifecycle_hooks = { type: 'array', items: named(registries.lifecycleHooks) };
+  process.properties.executor = named(registries.executors);
+  if (registries.controlServers.names().length > 0) schema.properties.control_server = controlServerJson(named(registries.controlServers));
   return schema;
+}
+
+/** A name of `registry`, or `{ name, options }` with that entry's own options schema (an object when it has none). */
+function named(registry: { names(): string[]; get(name: string): object | undefined }): JsonSchema {
+  const names = registry.names();
+  const withOptions = names.map((name) => {
+    const options = (registry.get(name) as { options?: z.ZodType } | undefined)?.options; // lifecycle hook groups have none
+    return { type: 'object', properties: { name: { const: name }, options: options ? stripMeta(toJson(options)) : { type: 'object' } }, required: ['name'] };
+  });
+  return { anyOf: [{ enum: names }, ...withOptions] };
 }
 
 /** `control_server`: one entry, a list of entries (each name once), or null. */
