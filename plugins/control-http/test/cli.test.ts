@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { PilotSnapshot } from '@pilot/core';
 import { Sandbox } from '../../../core/test/support/index.js';
 import { CliRun, cleanUp, pilot, writeManifest } from '../../../core/test/cli/cli-support.js';
-import { fixture } from './support.js';
+import { askJson, fixture } from './support.js';
 
 /** `pilot run` finds this package by its package.json, in its built form. */
 const built = existsSync(join(fixture('..'), '..', 'dist', 'index.js'));
@@ -17,16 +16,6 @@ beforeEach(() => {
 afterEach(async () => expect(await cleanUp(sandbox)).toEqual([]));
 
 const cli = (...args: string[]) => pilot(args, { cwd: sandbox.directory, marker: sandbox.marker });
-
-function askProbe(path: string): Promise<PilotSnapshot> {
-  return new Promise((done, fail) => {
-    let text = '';
-    const socket = connect(path);
-    socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-    socket.on('end', () => done(JSON.parse(text)));
-    socket.on('error', fail);
-  });
-}
 
 (built ? test : test.skip)('pilot run with two control servers: pilot status talks to http while the other serves the same snapshot; both gone after Ctrl-C', async () => {
   writeManifest(sandbox, {
@@ -40,7 +29,7 @@ function askProbe(path: string): Promise<PilotSnapshot> {
   const status = await cli('status');
   expect(status.code).toBe(0);
   const pid = Number(/^web +running +(\d+)/m.exec(status.stdout)?.[1]);
-  expect((await askProbe(join(sandbox.directory, 'probe.sock'))).processes).toEqual([expect.objectContaining({ name: 'web', status: 'running', pid })]);
+  expect((await askJson<PilotSnapshot>(join(sandbox.directory, 'probe.sock'))).processes).toEqual([expect.objectContaining({ name: 'web', status: 'running', pid })]);
 
   run.signal('SIGINT');
   expect((await run.done).code).toBe(0);

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { definePlugin, manifestJsonSchema, type ControlServer, type PilotSnapshot } from '@pilot/core';
 import controlHttp from '@pilot/plugin-control-http';
 import { Sandbox } from '../../../core/test/support/index.js';
-import { call, fixture } from './support.js';
+import { askJson, call, fixture } from './support.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -51,17 +51,6 @@ function probePlugin(events: string[]) {
   });
 }
 
-/** Everything the probe's socket sends for one connection, parsed. */
-function askProbe(path: string): Promise<PilotSnapshot> {
-  return new Promise((done, fail) => {
-    let text = '';
-    const socket = connect(path);
-    socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-    socket.on('end', () => done(JSON.parse(text)));
-    socket.on('error', fail);
-  });
-}
-
 test('two control servers (the HTTP API and one registered in code) start before the first spawn, serve, and close after the last stop', async () => {
   const events: string[] = [];
   const manifest = await sandbox.manifest({
@@ -78,7 +67,7 @@ test('two control servers (the HTTP API and one registered in code) start before
   const pid = pilot.getRunningProcess('web')!.pid;
   const fromHttp = await call({ socketPath: httpSocket }, '/v1/processes/web');
   expect(fromHttp.json).toMatchObject({ name: 'web', status: 'running', pid });
-  const fromProbe = await askProbe(probeSocket);
+  const fromProbe = await askJson<PilotSnapshot>(probeSocket);
   expect(fromProbe.processes).toEqual([expect.objectContaining({ name: 'web', status: 'running', pid })]);
 
   await pilot.stop();

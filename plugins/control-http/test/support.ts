@@ -146,3 +146,14 @@ export const modeOf = (path: string): number => statSync(path).mode & 0o777;
 export function readJson(path: string): any {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
+
+/** Everything a unix socket server sends for one connection, parsed as JSON (the probe control server of the tests). */
+export function askJson<T = any>(path: string): Promise<T> {
+  return new Promise((done, fail) => {
+    let text = '';
+    const socket = connect(path);
+    socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    socket.on('end', () => done(JSON.parse(text)));
+    socket.on('error', fail);
+  });
+}
