@@ -96,7 +96,8 @@ test('--only runs the named processes and their dependencies, nothing else', asy
     plugins: [FILE_READY_PLUGIN],
     processes: [
       { name: 'db', path: fixture('sleep-forever.sh'), ready_strategy: 'test-file', ready_params: { path: 'db.ready' }, ready_timeout_sec: 30 },
-      { name: 'api', path: fixture('sleep-forever.sh'), dependencies: ['db'] },
+      // Ready once it printed its line, so that --stop-after 0 cannot stop it before it printed.
+      { name: 'api', path: fixture('sleep-forever.sh'), dependencies: ['db'], ready_strategy: 'log', ready_params: { pattern: '^started' } },
     ],
   });
   const run = new CliRun(['run', file, '--stop-after', '0'], { cwd: sandbox.directory, marker: sandbox.marker, tty: true });
