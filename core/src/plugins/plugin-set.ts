@@ -12,6 +12,7 @@ import type { PilotPlugin } from './define-plugin.js';
 import { discoverPluginPackages, providerOf, type PluginPackage, type ProvidedKind } from './discovery.js';
 import { importPlugins, listPluginFiles, resolvePluginSpecifier } from './load-plugin.js';
 import { Registry } from './registry.js';
+import { firstPartyProvider } from './first-party.js';
 
 /** What a plugin is applied with: its own context, made for its name. */
 export type ContextFor = (pluginName: string) => PluginContext;
@@ -124,9 +125,13 @@ export class PluginRegistries {
     const installed = packages.flatMap((pkg) => (pkg.provides[kind] ?? []).map((provided) => `${provided} (${pkg.name})`));
     const available = [...new Set([...registry.names(), ...installed])].sort();
     const candidates = [...registry.names(), ...packages.flatMap((pkg) => pkg.provides[kind] ?? [])].filter((candidate) => candidate !== name);
+    const field = where.slice(where.lastIndexOf('.') + 1).replace(/\[\d+\]$/, '');
+    const ours = provider ? undefined : firstPartyProvider(kind, name);
+    // Installed packages are found by discovery: naming them in plugins: is never needed.
+    if (ours) return `${where}: ${field} "${name}" is provided by ${ours}: npm install ${ours}`;
     return (
       `${where}: no loaded plugin provides the ${registry.kind} "${name}"${didYouMean(name, candidates)}; available: ${available.join(', ') || 'none'}` +
-      (provider ? `; package ${provider.name} provides it: add it to plugins:` : '; install a plugin that provides it and add it to plugins:')
+      (provider ? `; package ${provider.name} declares it but could not provide it` : '; install a package that provides it (found from node_modules), or name a plugin file in plugins:')
     );
   }
 

@@ -78,6 +78,12 @@ for name in by-file by-tcp by-fifo; do
   grep -qF "\"event\":\"ready\",\"process\":\"$name\"" run-builtins.log || { cat run-builtins.log >&2; fail "$name never became ready"; }
 done
 
+step "pilot validate: a first-party strategy that is not installed names its package"
+printf 'processes:\n  - { name: web, path: node, args: [service.mjs], ready_strategy: http, ready_params: { port: 1 } }\n' > needs-http.yaml
+if npx --no-install pilot validate needs-http.yaml > validate-http.log 2>&1; then fail "pilot validate accepted http readiness without its package"; fi
+grep -qF 'ready_strategy "http" is provided by @pilot/plugin-ready-http: npm install @pilot/plugin-ready-http' validate-http.log ||
+  { cat validate-http.log >&2; fail "the missing-package message does not name @pilot/plugin-ready-http"; }
+
 step "installing every plugin tarball"
 npm install "$work"/tarballs/*.tgz --no-audit --no-fund --loglevel=error >/dev/null
 http_port="$(port)"
