@@ -1,5 +1,5 @@
 import { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesHook, AsyncSeriesWaterfallHook, SyncHook } from 'tapable';
-import type { LogLine } from './process/output.js';
+import type { LineBatch, LogLine } from './process/output.js';
 import type { SpawnRequest } from './process/spawn-child.js';
 import type { ExitInfo, ProcessInfo, ProcessState } from './process/state.js';
 import type { ProcessStats } from './stats.js';
@@ -32,6 +32,8 @@ export function createHooks() {
     spawn: new SyncHook<[ProcessInfo]>(['process']),
     /** A line of a process's stdout or stderr. */
     output: new SyncHook<[ProcessInfo, LogLine]>(['process', 'line']),
+    /** The lines of one read chunk of a process's stdout or stderr, in order, in one call (for sinks that handle many lines). */
+    outputBatch: new SyncHook<[ProcessInfo, LineBatch]>(['process', 'batch']),
     /** A process became ready, after `durationMs` from spawn. */
     ready: new SyncHook<[ProcessInfo, number]>(['process', 'durationMs']),
     /** A process exited; `requested` is true when the pilot stopped it. */

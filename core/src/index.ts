@@ -25,7 +25,7 @@ export type { PilotSnapshot, ProcessSnapshot, PilotEvent, PilotEventType } from 
 export type { OperationQueues } from './operations.js';
 export type { Executor, ExecutorRun, KillMode, RunRecord, StopOutcome, StopRequest, UsageSample } from './executor/executor.js';
 export { ACTIVE_STATES, type ProcessInfo, type ProcessRef, type ProcessState, type ExitInfo, type LastExit } from './process/state.js';
-export type { LogLine, OutputStream } from './process/output.js';
+export type { LineBatch, LogLine, OutputStream } from './process/output.js';
 export { lastLines } from './process/last-lines.js';
 export type { SpawnRequest } from './process/spawn-child.js';
 export { processExists } from './process/signals.js';

@@ -51,7 +51,16 @@ export function createProcessHost(
       hooks.spawn.call(process.info());
       void runGroups(process, 'post_start');
     },
-    line: (process, line) => hooks.output.call(process.info(), line),
+    lines(process, batch) {
+      // Nobody tapped either hook (tap guards are interceptors, so isUsed() is always true): skip.
+      const perBatch = hooks.outputBatch.taps.length > 0;
+      const perLine = hooks.output.taps.length > 0;
+      if (!perBatch && !perLine) return;
+      // One info object per chunk, shared by its lines: they were all read at the same moment.
+      const info = process.info();
+      if (perBatch) hooks.outputBatch.call(info, batch);
+      if (perLine) for (const text of batch.lines) hooks.output.call(info, { stream: batch.stream, text, time: batch.time });
+    },
     ready: (process, durationMs) => hooks.ready.call(process.info(), durationMs),
     exited: (process, exit, requested) => hooks.exit.call(process.info(), exit, requested),
     shouldRestart: (process, exit) => hooks.shouldRestart.promise(process.info(), exit),

@@ -1,4 +1,4 @@
-import type { LogLine, ProcessPilot } from '../index.js';
+import type { LineBatch, ProcessPilot } from '../index.js';
 
 /**
  * What `pilot run` reports besides process output: the pilot's own events. The JSON output
@@ -23,8 +23,8 @@ export type RunEvent =
 
 /** Where `pilot run` sends what happens. */
 export interface RunSink {
-  /** A line a process printed. */
-  log(process: string, line: LogLine): void;
+  /** The lines of one read chunk a process printed, in order. */
+  lines(process: string, batch: LineBatch): void;
   /** One of the pilot's own events. */
   event(event: RunEvent): void;
 }
@@ -33,7 +33,8 @@ export interface RunSink {
 export function tapRunEvents(pilot: ProcessPilot, sink: RunSink): void {
   const name = 'pilot-cli';
   const { hooks } = pilot;
-  hooks.output.tap(name, (info, line) => sink.log(info.name, line));
+  // Per chunk, not per line: one call and one write for hundreds of lines.
+  hooks.outputBatch.tap(name, (info, batch) => sink.lines(info.name, batch));
   hooks.spawn.tap(name, (info) =>
     sink.event({ event: 'spawned', process: info.name, pid: info.pid ?? 0, readiness: pilot.getProcessByName(info.name)?.ready_strategy ?? null }),
   );

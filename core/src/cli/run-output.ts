@@ -1,6 +1,6 @@
-import type { LogLine } from '../index.js';
+import type { LineBatch } from '../index.js';
 import { colors, processColor } from './colors.js';
-import { escapeControl } from './escape-control.js';
+import { escapeControl, hasControl } from './escape-control.js';
 import { eventText } from './event-text.js';
 import { OutputQueue } from './output-queue.js';
 import type { RunEvent, RunSink } from './run-events.js';
@@ -38,7 +38,12 @@ function jsonOutput(out: TerminalStream): RunOutput {
   const event = (fields: object) => `${JSON.stringify({ type: 'event', time: time(), ...fields })}\n`;
   const queue = new OutputQueue(out, (lines) => event({ event: 'output-dropped', lines, message: droppedText(lines, 'stdout') }));
   return {
-    log: (process, line) => queue.write(`${JSON.stringify({ type: 'log', time: time(line.time), process, stream: line.stream, text: line.text })}\n`),
+    lines(process, batch) {
+      const head = `{"type":"log","time":${JSON.stringify(time(batch.time))},"process":${JSON.stringify(process)},"stream":"${batch.stream}","text":`;
+      let text = '';
+      for (const line of batch.lines) text += `${head}${JSON.stringify(line)}}\n`;
+      queue.write(text);
+    },
     event: (fields) => queue.write(event(fields)),
     close: () => queue.flush(),
   };
@@ -50,7 +55,7 @@ function rawOutput(options: OutputOptions): RunOutput {
   const err = new OutputQueue(options.stderr, (lines) => `[pilot] ${droppedText(lines, 'stderr')}\n`);
   const out = new OutputQueue(options.stdout, (lines) => `[pilot] ${droppedText(lines, 'stdout')}\n`);
   return {
-    log: (_process, line) => (line.stream === 'stderr' ? err : out).write(`${line.text}\n`),
+    lines: (_process, batch) => (batch.stream === 'stderr' ? err : out).write(`${batch.lines.join('\n')}\n`),
     event: (event) => {
       const text = eventText(event, c);
       if (text !== undefined) err.write(`[pilot] ${text}\n`);
@@ -87,8 +92,8 @@ function prettyOutput(options: OutputOptions): RunOutput {
     return prefix;
   };
   return {
-    log(process: string, line: LogLine) {
-      queue.write(`${prefixOf(process)[line.stream]}${escapeControl(line.text, options.color)}\n`);
+    lines(process: string, batch: LineBatch) {
+      queue.write(prefixed(prefixOf(process)[batch.stream], batch.lines, options.color));
     },
     event(event: RunEvent) {
       if (status) track(status, event);
@@ -100,6 +105,19 @@ function prettyOutput(options: OutputOptions): RunOutput {
       status?.close();
     },
   };
+}
+
+/**
+ * `prefix` before each line, one `\n` after each: one join for the whole chunk. One scan of the
+ * joined text finds out whether any line holds a control character (the prefix has none without
+ * colour); only then is each line escaped on its own.
+ */
+function prefixed(prefix: string, lines: readonly string[], color: boolean): string {
+  const text = `${prefix}${lines.join(`\n${prefix}`)}\n`;
+  if (!hasControl(color ? lines.join('\n') : text)) return text;
+  let escaped = '';
+  for (const line of lines) escaped += `${prefix}${escapeControl(line, color)}\n`;
+  return escaped;
 }
 
 /** Keep the status line's "waiting for" set in step with the events. */

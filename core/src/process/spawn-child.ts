@@ -4,7 +4,7 @@ import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { PilotError } from '../errors.js';
 import { checkDirectory, checkExecutable } from '../manifest/executable.js';
-import { LineSplitter, type LogLine, type OutputStream } from './output.js';
+import { LineSplitter, deliver, type LineSink, type OutputStream } from './output.js';
 import { closeEnds, pipePool, type PipeEnds } from './pipe-pool.js';
 import { describeErrno, isFileError } from './spawn-errors.js';
 import type { ExitInfo } from './state.js';
@@ -35,14 +35,15 @@ export interface SpawnedChild {
 
 /**
  * Spawn `request` as the leader of a new process group, reading stdout and stderr line by line
- * (always read: an unread pipe blocks the child). stdout and stderr are real pipes (see
+ * (always read: an unread pipe blocks the child); the lines of each read chunk go to `onLine`
+ * in one call when it takes batches ({@link LineSink}). stdout and stderr are real pipes (see
  * {@link PipePool}), so a child may open /dev/stdout. Rejects with a message that says what is
  * wrong (missing working directory, missing or non-executable file, `spawn failed: EMFILE (too
  * many open files)`) instead of "spawn ENOENT". `launcher` (an executor's wrapper that execs its
  * last arguments in place, so the pid stays) goes before the command: e.g. a shell that moves
  * itself into a cgroup first.
  */
-export async function spawnChild(name: string, request: SpawnRequest, onLine: (line: LogLine) => void, launcher?: string[]): Promise<SpawnedChild> {
+export async function spawnChild(name: string, request: SpawnRequest, onLine: LineSink, launcher?: string[]): Promise<SpawnedChild> {
   const [file, args] = commandLine(request, launcher);
   let pipes: [PipeEnds, PipeEnds] | undefined;
   try {
@@ -65,7 +66,7 @@ export async function spawnChild(name: string, request: SpawnRequest, onLine: (l
   return started(name, request, child, streams, onLine);
 }
 
-function started(name: string, request: SpawnRequest, child: ChildProcess, streams: [Readable, Readable], onLine: (line: LogLine) => void): Promise<SpawnedChild> {
+function started(name: string, request: SpawnRequest, child: ChildProcess, streams: [Readable, Readable], onLine: LineSink): Promise<SpawnedChild> {
   return new Promise((resolve, reject) => {
     const exited = new Promise<ExitInfo>((resolveExit) => {
       child.once('exit', (code, signal) => resolveExit({ code, signal }));
@@ -116,10 +117,10 @@ function readerOf(ends: PipeEnds): Readable {
 }
 
 /** Read one pipe line by line; resolves at EOF (or a pipe error) after the last line. */
-function read(pipe: Readable, stream: OutputStream, onLine: (line: LogLine) => void): Promise<void> {
+function read(pipe: Readable, stream: OutputStream, sink: LineSink): Promise<void> {
   // One timestamp per chunk: every line of a chunk was read at the same moment.
   let time = 0;
-  const splitter = new LineSplitter((text) => onLine({ stream, text, time }));
+  const splitter = new LineSplitter((lines) => deliver(sink, { stream, time, lines }));
   pipe.on('data', (chunk: Buffer) => {
     time = Date.now();
     splitter.push(chunk);

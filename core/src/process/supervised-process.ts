@@ -5,7 +5,7 @@ import { beginReadiness, readinessContext, type ReadinessBinding, type Readiness
 
 export type { ReadinessBinding };
 
-import { LogBuffer, type LogLine } from './output.js';
+import { LogBuffer, lineSink, type LineBatch, type LogLine } from './output.js';
 import { lastLines } from './last-lines.js';
 import { RestartPolicy } from './restart-policy.js';
 import type { SpawnRequest } from './spawn-child.js';
@@ -20,7 +20,8 @@ const STOPPED_BEFORE_READY = new PilotError('PILOT_STOPPED', 'readiness wait end
 export interface ProcessHost {
   beforeSpawn(process: SupervisedProcess, request: SpawnRequest): Promise<SpawnRequest>;
   spawned(process: SupervisedProcess): void;
-  line(process: SupervisedProcess, line: LogLine): void;
+  /** The lines of one read chunk, in order. */
+  lines(process: SupervisedProcess, batch: LineBatch): void;
   ready(process: SupervisedProcess, durationMs: number): void;
   exited(process: SupervisedProcess, exit: ExitInfo, requested: boolean): void;
   /** A yes/no veto on a policy restart (undefined = follow the policy). */
@@ -261,7 +262,7 @@ export class SupervisedProcess {
       run = { alive: true, stopRequested: false, lines: [], listeners: new Set(), controller, report: undefined, handle: undefined as never };
       holder.run = run;
       const current = run;
-      run.handle = await this.executor.spawn(this.name, request, (line) => this.onLine(current, line), this.executorOptions);
+      run.handle = await this.executor.spawn(this.name, request, lineSink((batch) => this.onLines(current, batch)), this.executorOptions);
     } catch (error) {
       // Whatever failed between begin and the spawn, the session is ended (and disposed) once.
       await readiness?.end(SPAWN_FAILED).catch(() => undefined);
@@ -275,11 +276,18 @@ export class SupervisedProcess {
     return { run, readiness };
   }
 
-  private onLine(run: Run, line: LogLine): void {
-    this.logs.push(line);
-    if (run.lines.length < this.spec.log_lines) run.lines.push(line);
-    for (const listener of run.listeners) listener(line);
-    this.host.line(this, line);
+  /** Every line to the log tail, the run's first lines, its readiness listeners and the host. */
+  private onLines(run: Run, batch: LineBatch): void {
+    this.logs.pushBatch(batch);
+    // A line object per line only while someone needs one: the run's first lines, a listener.
+    if (run.lines.length < this.spec.log_lines || run.listeners.size > 0) {
+      for (const text of batch.lines) {
+        const line: LogLine = { stream: batch.stream, text, time: batch.time };
+        if (run.lines.length < this.spec.log_lines) run.lines.push(line);
+        for (const listener of run.listeners) listener(line);
+      }
+    }
+    this.host.lines(this, batch);
   }
 
   private onExit(run: Run, exit: ExitInfo): void {
