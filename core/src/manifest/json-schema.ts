@@ -7,7 +7,30 @@ import { SIGNAL_NAMES } from './values.js';
 type JsonSchema = Record<string, any>;
 
 function toJson(schema: z.ZodType): JsonSchema {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return withoutOwnFormats(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
+}
+
+/** The formats JSON Schema 2020-12 defines; validators in strict mode (Ajv) reject any other. */
+const STANDARD_FORMATS = new Set([
+  'date-time', 'date', 'time', 'duration', 'email', 'idn-email', 'hostname', 'idn-hostname', 'ipv4', 'ipv6',
+  'uri', 'uri-reference', 'iri', 'iri-reference', 'uuid', 'uri-template', 'json-pointer', 'relative-json-pointer', 'regex',
+]);
+
+/**
+ * zod names some checks as formats of its own (`startsWith` gives `format: "starts_with"` next
+ * to the `pattern` that says the same): drop those, keep the pattern, so strict validators and
+ * editors accept the schema.
+ */
+function withoutOwnFormats(node: JsonSchema): JsonSchema {
+  const stack: unknown[] = [node];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    const record = value as Record<string, unknown>;
+    if (typeof record.format === 'string' && !STANDARD_FORMATS.has(record.format)) delete record.format;
+    stack.push(...Object.values(record));
+  }
+  return node;
 }
 
 /**

@@ -63,6 +63,7 @@ export const processSchema = z.strictObject({
 
 /** The whole manifest. */
 export const manifestSchema = z.strictObject({
+  $schema: z.string().optional().describe('the JSON Schema editors validate this file with (`pilot schema > pilot.schema.json`); ignored by the pilot'),
   processes: z.array(processSchema).min(1, { error: 'expected at least one process' }),
   control_server: controlServerSchema.describe('control servers to start with the pilot: a name, { name, options }, or a list of them (each name once)'),
   kill_timeout: seconds('kill_timeout').default(5).describe('bound on a whole shutdown, in seconds'),
