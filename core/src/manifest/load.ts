@@ -155,12 +155,19 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
   return ['name', 'options'];
 }
 
+/** The yaml library's code frame (the offending line and a caret), indented under the problem. */
+function codeFrame(lines: readonly string[]): string {
+  const shown = lines.filter((line) => line.trim() !== '');
+  return shown.length === 0 ? '' : `\n${shown.map((line) => `      ${line}`).join('\n')}`;
+}
+
 function parseYaml(text: string, source: string | undefined): unknown {
   const document = parseDocument(withoutBom(text), { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     const problems = document.errors.map((error) => {
       const at = error.linePos?.[0];
-      return `${source ?? 'YAML'}${at ? `:${at.line}:${at.col}` : ''}: ${parserMessage(error.message.split('\n')[0]!)}`;
+      const [first, ...frame] = error.message.split('\n');
+      return `${source ?? 'YAML'}${at ? `:${at.line}:${at.col}` : ''}: ${parserMessage(first!.replace(/ at line \d+, column \d+:$/, ''))}${codeFrame(frame)}`;
     });
     throw new PilotError('PILOT_MANIFEST_PARSE', `cannot parse YAML manifest:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
       problems,
