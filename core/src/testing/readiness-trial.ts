@@ -60,6 +60,8 @@ class Spy {
 
   wrapped(): ReadinessStrategy {
     const { strategy } = this;
+    // An old-shape strategy reaches beginReadiness as it is, so the trial reports its error.
+    if ('prepare' in strategy) return strategy;
     if (typeof strategy.wait === 'function') {
       const wait = strategy.wait.bind(strategy);
       return { name: strategy.name, acceptsExit: strategy.acceptsExit, wait: (context) => this.track(() => wait(context)) };
@@ -67,7 +69,6 @@ class Spy {
     return {
       name: strategy.name,
       acceptsExit: strategy.acceptsExit,
-      // An old-shape strategy reaches beginReadiness unwrapped, so the trial reports its error.
       ...(typeof strategy.begin === 'function' ? { begin: async (context) => this.spySession(await strategy.begin!(context)) } : strategy),
     } as ReadinessStrategy;
   }

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { pipePool } from '../process/pipe-pool.js';
 
 /** What this Node process holds at one moment: open fds and active libuv resources by kind. */
 export interface Census {
-  /** Entries of /proc/self/fd (undefined where there is no /proc). */
+  /** Entries of /proc/self/fd but the spare pipes of core's pipe pool (undefined where there is no /proc). */
   fds: number | undefined;
   /** `process.getActiveResourcesInfo()` counted by kind: `Timeout`, `TCPSocketWrap`, `FSEventWrap`, ... */
   resources: Map<string, number>;
@@ -14,7 +15,8 @@ export function takeCensus(): Census {
   for (const kind of process.getActiveResourcesInfo()) resources.set(kind, (resources.get(kind) ?? 0) + 1);
   let fds: number | undefined;
   try {
-    fds = readdirSync('/proc/self/fd').length;
+    // The pool's spare pipes come and go with its refills: they belong to the pilot, not to a strategy.
+    fds = readdirSync('/proc/self/fd').length - pipePool.heldFds();
   } catch {
     fds = undefined;
   }
