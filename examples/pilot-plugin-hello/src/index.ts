@@ -1,4 +1,4 @@
-import { definePlugin, type ReadinessStrategy } from '@pilot/core';
+import { definePlugin, type WaitStrategy } from '@pilot/core';
 import { z } from 'zod';
 
 /** Options of the `hello` strategy, as written in `ready_params`. */
@@ -12,22 +12,31 @@ export const helloOptions = z.strictObject({
 /** Typed options, inferred from the schema: plugin authors never write them twice. */
 export type HelloOptions = z.output<typeof helloOptions>;
 
-/** Ready when the process prints `hello <name>` on the chosen stream. */
-export const helloStrategy: ReadinessStrategy<HelloOptions> = {
+/**
+ * Ready when the process prints `hello <name>` on the chosen stream. Nothing to do before the
+ * spawn, so `wait` (the shorthand) instead of `begin`; it must settle when the signal aborts.
+ */
+export const helloStrategy: WaitStrategy<HelloOptions> = {
   name: 'hello',
   options: helloOptions,
   wait(context) {
     const expected = `hello ${context.options.name ?? context.process}`;
     const matches = (line: { stream: string; text: string }) => line.stream === context.options.stream && line.text.trim() === expected;
-    return new Promise<void>((resolve) => {
+    return new Promise<void>((resolve, reject) => {
       // Lines printed before the wait began count too: no race with early output.
       if (context.lines().some(matches)) return resolve();
+      const onAbort = () => {
+        unsubscribe();
+        reject(context.signal.reason);
+      };
       const unsubscribe = context.onLine((line) => {
         if (!matches(line)) return;
         unsubscribe();
+        context.signal.removeEventListener('abort', onAbort);
         resolve();
       });
-      context.signal.addEventListener('abort', unsubscribe, { once: true });
+      // A timeout, an exit or a stop: stop listening and settle, as the contract asks.
+      context.signal.addEventListener('abort', onAbort, { once: true });
     });
   },
 };
