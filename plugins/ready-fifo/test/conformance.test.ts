@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeReadinessConformance } from '../../../core/src/testing/index.js';
-import readyFifo from '../src/index.js';
+import readyFifo, { type FifoOptions } from '../src/index.js';
 
-describeReadinessConformance(
+describeReadinessConformance<FifoOptions>(
   readyFifo(),
   {
     strategy: 'fifo',

@@ -2,9 +2,9 @@ import { describe, test } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeReadinessConformance } from '../../../core/src/testing/index.js';
-import readyFile from '../src/index.js';
+import readyFile, { type FileOptions } from '../src/index.js';
 
-describeReadinessConformance(
+describeReadinessConformance<FileOptions>(
   readyFile(),
   {
     makeOptions: ({ directory }) => ({ path: join(directory, 'ready.flag') }),
