@@ -6,6 +6,8 @@ import type { ProcessState } from './process/state.js';
  */
 export interface ProcessView {
   name: string;
+  /** Replica index (0: one replica per manifest entry today). */
+  replica: number;
   pid: number | null;
   status: ProcessState;
   restarts: number;

@@ -119,7 +119,7 @@ export class ProcessPilot {
       hooks: this.hooks,
       options: this.resolvedOptions,
       // Usage as the executor measures it: a cgroup's exact numbers, a /proc walk, a remote host.
-      targets: () => [...this.processes.values()].flatMap((p) => (p.pid === undefined ? [] : [{ name: p.name, pid: p.pid, usage: () => p.sample() }])),
+      targets: () => [...this.processes.values()].flatMap((p) => (p.pid === undefined ? [] : [{ name: p.name, ref: p.ref, pid: p.pid, usage: () => p.sample() }])),
       report: (error) => this.report(error),
     });
     if (options.only) for (const name of options.only) this.supervised(name);

@@ -2,10 +2,13 @@ import { sampleTreesWithPidusage } from './process/pidusage-usage.js';
 import { procAvailable, sampleTree, type UsageSample } from './process/tree-usage.js';
 
 export type { UsageSample } from './process/tree-usage.js';
+import type { ProcessRef } from './process/state.js';
 
 /** One sample of one process and its whole tree. */
 export interface ProcessStats {
   name: string;
+  /** Name and replica index of the process. */
+  ref: ProcessRef;
   pid: number;
   /** CPU use of the tree since the previous sample, in percent of one core. */
   cpu: number;
@@ -24,6 +27,8 @@ export interface ProcessStats {
 /** A process to sample: its name and the pid of its tree's leader. */
 export interface SampleTarget {
   name: string;
+  /** Name and replica; `{ name, replica: 0 }` when not given. */
+  ref?: ProcessRef;
   pid: number;
   /**
    * Where the usage comes from when not from the local /proc walk (an executor with a cgroup or
@@ -119,7 +124,7 @@ export class StatsSampler {
       max.cpu = Math.max(max.cpu, cpu);
       max.memory = Math.max(max.memory, usage.memory);
       this.maxima.set(target.name, max);
-      samples.push({ name: target.name, pid: target.pid, cpu, memory: usage.memory, maxCpu: max.cpu, maxMemory: max.memory, processes: usage.processes, timestamp });
+      samples.push({ name: target.name, ref: target.ref ?? { name: target.name, replica: 0 }, pid: target.pid, cpu, memory: usage.memory, maxCpu: max.cpu, maxMemory: max.memory, processes: usage.processes, timestamp });
     });
     // Per-target state of processes that are gone is dropped here, every round.
     this.previous = seen;

@@ -30,7 +30,7 @@ export function renderMetrics(snapshot: PilotSnapshot): string {
     lines.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.type}`);
     for (const view of views) {
       const value = family.value(view);
-      if (value !== null) lines.push(`${family.name}{process="${label(view.name)}"} ${value}`);
+      if (value !== null) lines.push(`${family.name}{process="${label(view.name)}",replica="${view.replica}"} ${value}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -6,6 +6,7 @@ export type { ProcessView };
 export function processView(process: ProcessSnapshot): ProcessView {
   return {
     name: process.name,
+    replica: process.ref.replica,
     pid: process.pid ?? null,
     status: process.status,
     restarts: process.restarts,

@@ -64,19 +64,19 @@ test('lists processes, shows one, returns its logs and serves Prometheus metrics
     expect(reply.json.error).toMatch(/lines: expected an integer 0-10000/);
   }
 
-  await eventually(async () => (await call(target, '/metrics')).text.includes('pilot_process_memory_bytes{process="worker"}'), 'memory metric of worker');
+  await eventually(async () => (await call(target, '/metrics')).text.includes('pilot_process_memory_bytes{process="worker",replica="0"}'), 'memory metric of worker');
   const metrics = await call(target, '/metrics');
   expect(metrics.status).toBe(200);
   expect(metrics.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
   expect(metrics.text).toContain('# TYPE pilot_process_up gauge\n');
-  expect(metrics.text).toContain('pilot_process_up{process="web"} 1\n');
+  expect(metrics.text).toContain('pilot_process_up{process="web",replica="0"} 1\n');
   expect(metrics.text).toContain('# TYPE pilot_process_restarts_total counter\n');
-  expect(metrics.text).toContain('pilot_process_restarts_total{process="worker"} 0\n');
-  expect(metrics.text).toMatch(/^pilot_process_cpu_percent\{process="web"\} [0-9.e+-]+$/m);
-  expect(metrics.text).toMatch(/^pilot_process_memory_bytes\{process="web"\} [1-9][0-9]*$/m);
-  expect(metrics.text).toMatch(/^pilot_process_uptime_seconds\{process="web"\} [0-9.e+-]+$/m);
+  expect(metrics.text).toContain('pilot_process_restarts_total{process="worker",replica="0"} 0\n');
+  expect(metrics.text).toMatch(/^pilot_process_cpu_percent\{process="web",replica="0"\} [0-9.e+-]+$/m);
+  expect(metrics.text).toMatch(/^pilot_process_memory_bytes\{process="web",replica="0"\} [1-9][0-9]*$/m);
+  expect(metrics.text).toMatch(/^pilot_process_uptime_seconds\{process="web",replica="0"\} [0-9.e+-]+$/m);
   // Every sample line is `name{labels} value`, every other line a HELP or TYPE comment.
-  for (const line of metrics.text.trimEnd().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) pilot_\w+ .+|pilot_\w+\{process="[\w.-]+"\} \S+)$/);
+  for (const line of metrics.text.trimEnd().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) pilot_\w+ .+|pilot_\w+\{process="[\w.-]+",replica="\d+"\} \S+)$/);
 });
 
 test('start, stop and restart act on the process and answer with its new state', async () => {

@@ -5,12 +5,12 @@ import { appendWhole } from './append-whole.js';
 import { FailureThrottle } from './failure-throttle.js';
 
 /** One line of the file: a sample (fields as in ProcessStats) in a fixed order. */
-export type JsonlRecord = Pick<ProcessStats, 'timestamp' | 'name' | 'pid' | 'cpu' | 'memory' | 'maxCpu' | 'maxMemory' | 'processes'>;
+export type JsonlRecord = Pick<ProcessStats, 'timestamp' | 'name' | 'pid' | 'cpu' | 'memory' | 'maxCpu' | 'maxMemory' | 'processes'> & { replica: number };
 
 /** The record written for `sample`. */
 export function toRecord(sample: ProcessStats): JsonlRecord {
-  const { timestamp, name, pid, cpu, memory, maxCpu, maxMemory, processes } = sample;
-  return { timestamp, name, pid, cpu, memory, maxCpu, maxMemory, processes };
+  const { timestamp, name, ref, pid, cpu, memory, maxCpu, maxMemory, processes } = sample;
+  return { timestamp, name, replica: ref.replica, pid, cpu, memory, maxCpu, maxMemory, processes };
 }
 
 /** How a sink reports failing writes. */

@@ -64,8 +64,9 @@ test('appends one JSON object a line for exactly the processes that list it, thr
   expect(new Set(lines.map((record) => record.name))).toEqual(new Set(['a', 'd']));
   expect(new Set(records(own).map((record) => record.name))).toEqual(new Set(['c']));
   for (const record of [...lines, ...records(own)]) {
-    expect(Object.keys(record)).toEqual(['timestamp', 'name', 'pid', 'cpu', 'memory', 'maxCpu', 'maxMemory', 'processes']);
+    expect(Object.keys(record)).toEqual(['timestamp', 'name', 'replica', 'pid', 'cpu', 'memory', 'maxCpu', 'maxMemory', 'processes']);
     expect(record.pid).toBe(pids[record.name]);
+    expect(record.replica).toBe(0);
     expect(record.memory).toBeGreaterThan(0);
     expect(record.cpu).toBeGreaterThanOrEqual(0);
     expect(record.maxMemory).toBeGreaterThanOrEqual(record.memory);
