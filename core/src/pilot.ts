@@ -229,7 +229,11 @@ export class ProcessPilot {
       this.abortStart = undefined;
       // A stop() that cancelled this start is already under way: join it, never stop twice.
       if (attempt.aborted) await this.stopping;
-      else await this.stopAll('start_failed');
+      else {
+        // No process whose dependencies come up later may start now: the start has failed.
+        attempt.abort();
+        await this.stopAll('start_failed');
+      }
       throw error;
     } finally {
       this.startWork = undefined;

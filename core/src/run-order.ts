@@ -18,7 +18,10 @@ export async function startInDependencyOrder(selected: readonly SupervisedProces
         await Promise.all(dependencies.map(startOne));
         // A dependency that crashed after it was ready is waited for through its restart.
         await Promise.all(dependencies.map((dependency) => dependency.whenUp()));
-        if (!aborted()) await process.start();
+        if (aborted()) return;
+        // Started meanwhile by startProcess(): wait until it is up instead of failing the start.
+        if (process.isActive()) await process.whenUp();
+        else await process.start();
       })();
       promise.catch(() => undefined);
       started.set(process.name, promise);
