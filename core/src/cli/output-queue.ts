@@ -1,6 +1,6 @@
 /** A stream `pilot run` writes to: a terminal, a file or a pipe (process.stdout or stderr). */
 export interface WritableTarget {
-  write(text: string): boolean;
+  write(text: string | Uint8Array): boolean;
   /** 'drain' after write() returned false (net.Socket, tty.WriteStream). */
   once?(event: 'drain', listener: () => void): unknown;
 }
@@ -17,7 +17,9 @@ export const QUEUE_LIMIT_BYTES = 1024 * 1024;
  * the pilot's memory stays bounded.
  */
 export class OutputQueue {
-  private batch: string[] = [];
+  private batch: Array<string | Uint8Array> = [];
+  /** True while every queued piece is a string (they join; bytes concatenate). */
+  private allText = true;
   private bytes = 0;
   private scheduled = false;
   private blocked = false;
@@ -30,13 +32,14 @@ export class OutputQueue {
     private readonly limit = QUEUE_LIMIT_BYTES,
   ) {}
 
-  /** Queue `text`: one or more whole lines, each ending in `\n`. */
-  write(text: string): void {
+  /** Queue `text` (a string or UTF-8 bytes): one or more whole lines, each ending in `\n`. */
+  write(text: string | Uint8Array): void {
     if (this.blocked && this.bytes >= this.limit) {
       this.dropped += countLines(text);
       return;
     }
     this.batch.push(text);
+    if (typeof text !== 'string') this.allText = false;
     this.bytes += text.length;
     if (!this.scheduled && !this.blocked) {
       this.scheduled = true;
@@ -48,8 +51,9 @@ export class OutputQueue {
   flush(): void {
     this.scheduled = false;
     if (this.blocked || this.batch.length === 0) return;
-    const text = this.batch.length === 1 ? this.batch[0]! : this.batch.join('');
+    const text = this.batch.length === 1 ? this.batch[0]! : this.allText ? this.batch.join('') : Buffer.concat(this.batch.map(toBytes));
     this.batch = [];
+    this.allText = true;
     this.bytes = 0;
     if (this.target.write(text) || !this.target.once) return;
     this.blocked = true;
@@ -71,8 +75,11 @@ export class OutputQueue {
   }
 }
 
-function countLines(text: string): number {
+function countLines(text: string | Uint8Array): number {
+  const newline = typeof text === 'string' ? '\n' : 0x0a;
   let count = 0;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count += 1;
+  for (let at = text.indexOf(newline as never); at !== -1; at = text.indexOf(newline as never, at + 1)) count += 1;
   return count;
 }
+
+const toBytes = (piece: string | Uint8Array): Uint8Array => (typeof piece === 'string' ? Buffer.from(piece) : piece);

@@ -1,5 +1,6 @@
 import type { LineBatch } from '../index.js';
 import { colors, processColor } from './colors.js';
+import { prefixLines } from '../process/line-scan.js';
 import { escapeControl, hasControl } from './escape-control.js';
 import { eventText } from './event-text.js';
 import { OutputQueue } from './output-queue.js';
@@ -82,18 +83,24 @@ function prettyOutput(options: OutputOptions): RunOutput {
   const queue = new OutputQueue(target, (lines) => `${eventPrefix}${c.yellow(droppedText(lines, 'stdout'))}\n`);
   // The prefix of each process and stream, built once: per line there is one concatenation.
   const prefixes = new Map<string, { stdout: string; stderr: string }>();
+  const bytesOf = new Map<string, { stdout: Buffer; stderr: Buffer }>();
   const prefixOf = (process: string) => {
     let prefix = prefixes.get(process);
     if (!prefix) {
       const label = (paint.get(process) ?? c.bold)(process.padEnd(width));
       prefix = { stdout: `${label} ${c.dim('|')} `, stderr: `${label} ${c.red('|')} ` };
+      bytesOf.set(process, { stdout: Buffer.from(prefix.stdout), stderr: Buffer.from(prefix.stderr) });
       prefixes.set(process, prefix);
     }
     return prefix;
   };
   return {
     lines(process: string, batch: LineBatch) {
-      queue.write(prefixed(prefixOf(process)[batch.stream], batch.lines, options.color));
+      const prefix = prefixOf(process)[batch.stream];
+      // Fast path: the chunk's bytes copied with the prefixes by one SIMD pass, which refuses any
+      // chunk with a control character (then: escape line by line). The status line takes text.
+      const fast = batch.bytes && !status ? prefixLines(batch.bytes, bytesOf.get(process)![batch.stream], batch.count) : undefined;
+      queue.write(fast ?? prefixed(prefix, batch.lines, options.color));
     },
     event(event: RunEvent) {
       if (status) track(status, event);

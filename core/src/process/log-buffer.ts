@@ -1,8 +1,8 @@
-import type { LineBatch, LogLine, OutputStream } from './output.js';
+import { batchOf, type LineBatch, type LogLine, type OutputStream } from './output.js';
 
 /**
  * The last `capacity` lines of a process, across restarts. It keeps whole batches (the lines of
- * one read chunk) and drops the oldest batch once the newer ones hold `capacity` lines, so a line
+ * one read chunk, undecoded) and drops the oldest batch once the newer ones hold `capacity` lines, so a line
  * costs no object until someone asks for the tail: O(1) per batch, memory bounded by `capacity`
  * lines plus one batch.
  */
@@ -17,16 +17,16 @@ export class LogBuffer {
 
   /** Append one line. */
   push(line: LogLine): void {
-    this.pushBatch({ stream: line.stream, time: line.time, lines: [line.text] });
+    this.pushBatch(batchOf(line.stream, line.time, [line.text]));
   }
 
   /** Append the lines of one chunk, dropping the oldest batches no longer needed. */
   pushBatch(batch: LineBatch): void {
-    if (this.capacity === 0 || batch.lines.length === 0) return;
+    if (this.capacity === 0 || batch.count === 0) return;
     this.batches.push(batch);
-    this.count += batch.lines.length;
-    while (this.count - this.batches[this.head]!.lines.length >= this.capacity) {
-      this.count -= this.batches[this.head]!.lines.length;
+    this.count += batch.count;
+    while (this.count - this.batches[this.head]!.count >= this.capacity) {
+      this.count -= this.batches[this.head]!.count;
       this.head += 1;
     }
     // Cut dropped batches off now and then: amortised O(1), and the array never grows unbounded.
@@ -45,8 +45,9 @@ export class LogBuffer {
       if (stream && batch.stream !== stream) continue;
       // Only the newest `capacity` lines count, even when the oldest batch holds more.
       const skip = index === this.head ? Math.max(0, this.count - this.capacity) : 0;
-      for (let line = batch.lines.length - 1; line >= skip && found.length < wanted; line -= 1) {
-        found.push({ stream: batch.stream, text: batch.lines[line]!, time: batch.time });
+      const { lines } = batch;
+      for (let line = lines.length - 1; line >= skip && found.length < wanted; line -= 1) {
+        found.push({ stream: batch.stream, text: lines[line]!, time: batch.time });
       }
     }
     return found.reverse();

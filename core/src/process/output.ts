@@ -1,3 +1,6 @@
+import { countLines } from './line-scan.js';
+import { MAX_LINE_LENGTH } from './output-limits.js';
+
 /** Which pipe a line came from. */
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -20,6 +23,33 @@ export interface LineBatch {
   readonly time: number;
   /** Each line without its newline (a carriage return before it removed), split at the cap. */
   readonly lines: readonly string[];
+  /** How many lines (`lines.length`, known without decoding them). */
+  readonly count: number;
+  /**
+   * The lines exactly as read, each ending in `\n`, when the batch is one run of complete lines of
+   * a chunk none of which needed splitting: a sink may copy these bytes instead of the strings.
+   */
+  readonly bytes?: Uint8Array;
+}
+
+/**
+ * The complete lines of one chunk, kept as bytes: decoded into strings only when someone reads
+ * `lines` (the log tail when asked, a readiness listener, a per-line hook), once.
+ */
+class ChunkLines implements LineBatch {
+  private decoded: readonly string[] | undefined;
+
+  constructor(
+    readonly stream: OutputStream,
+    readonly time: number,
+    readonly bytes: Uint8Array,
+    readonly count: number,
+  ) {}
+
+  get lines(): readonly string[] {
+    this.decoded ??= splitText(Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length - 1).toString('utf8'));
+    return this.decoded;
+  }
 }
 
 /**
@@ -34,7 +64,12 @@ export interface LineSink {
 
 /** A {@link LineSink} whose lines go to `onBatch` (a single line as a batch of one). */
 export function lineSink(onBatch: (batch: LineBatch) => void): LineSink {
-  return Object.assign((line: LogLine) => onBatch({ stream: line.stream, time: line.time, lines: [line.text] }), { batch: onBatch });
+  return Object.assign((line: LogLine) => onBatch(batchOf(line.stream, line.time, [line.text])), { batch: onBatch });
+}
+
+/** A batch of lines already decoded. */
+export function batchOf(stream: OutputStream, time: number, lines: readonly string[]): LineBatch {
+  return { stream, time, lines, count: lines.length };
 }
 
 /** Deliver `batch` to `sink`: in one call where it takes batches, line by line otherwise. */
@@ -43,11 +78,7 @@ export function deliver(sink: LineSink, batch: LineBatch): void {
   for (const text of batch.lines) sink({ stream: batch.stream, text, time: batch.time });
 }
 
-/**
- * Longest line kept in one piece, in characters; a longer line is split here. A line that has
- * not ended yet is split once this many bytes are buffered (at a UTF-8 character boundary).
- */
-export const MAX_LINE_LENGTH = 16 * 1024;
+export { MAX_LINE_LENGTH };
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 13;
@@ -57,21 +88,29 @@ const CARRIAGE_RETURN = 13;
  * {@link MAX_LINE_LENGTH}, so a 10 MB line without newline never grows memory without bound.
  * Works on Buffers: the complete lines of a chunk are decoded with one call and cut with one
  * native `split` (a newline byte never occurs inside a multi-byte UTF-8 character, so cutting
- * bytes at newlines never splits a character). The lines of each chunk go out as one array.
+ * bytes at newlines never splits a character). The lines of a chunk go out in batches: the run
+ * of complete lines as undecoded bytes with its line count (one SIMD scan), the line completed
+ * from the previous chunk and cap-split pieces as strings.
  */
 export class LineSplitter {
   /** Bytes of the line not ended yet (a copy: never pins a read chunk), fewer than the cap. */
   private partial: Buffer | undefined;
   /** True right after a cap split left nothing buffered: a newline then ends that line, not an empty one. */
   private splitAtCap = false;
-  /** Lines of the chunk being pushed. */
+  /** Decoded lines of the chunk being pushed, not yet emitted. */
   private lines: string[] = [];
+  /** `Date.now()` of the chunk being pushed. */
+  private time = 0;
 
-  constructor(private readonly onLines: (lines: string[]) => void) {}
+  constructor(
+    private readonly stream: OutputStream,
+    private readonly onBatch: (batch: LineBatch) => void,
+  ) {}
 
   /** Feed a chunk as read from the pipe; its complete lines go out in one call. */
-  push(chunk: Buffer): void {
+  push(chunk: Buffer, time = Date.now()): void {
     if (chunk.length === 0) return;
+    this.time = time;
     const first = chunk.indexOf(NEWLINE);
     if (first === -1) {
       this.keep(chunk);
@@ -87,50 +126,42 @@ export class LineSplitter {
     }
     this.splitAtCap = false;
     const last = chunk.lastIndexOf(NEWLINE);
-    if (last >= start) this.addLines(chunk.toString('utf8', start, last));
+    if (last >= start) this.addRun(chunk, start, last);
     this.keep(chunk.subarray(last + 1));
     this.emit();
   }
 
   /** Flush the last line at EOF, even without a trailing newline. */
-  end(): void {
+  end(time = Date.now()): void {
+    this.time = time;
     const rest = this.partial;
     this.partial = undefined;
     if (rest) this.addLine(rest.toString('utf8'));
     this.emit();
   }
 
+  /** Emit the decoded lines gathered so far as one batch. */
   private emit(): void {
     if (this.lines.length === 0) return;
     const lines = this.lines;
     this.lines = [];
-    this.onLines(lines);
+    this.onBatch(batchOf(this.stream, this.time, lines));
   }
 
-  /** Add every `\n`-separated line of `text`: one native split, then a fix-up only where needed. */
-  private addLines(text: string): void {
-    const pieces = text.split('\n');
-    let clean = true;
-    for (const piece of pieces) {
-      if (piece.length > MAX_LINE_LENGTH || piece.charCodeAt(piece.length - 1) === CARRIAGE_RETURN) clean = false;
-    }
-    if (clean) {
-      this.lines = this.lines.length === 0 ? pieces : this.lines.concat(pieces);
+  /** The complete lines `chunk[start..last]` (`last` is a newline): kept as bytes when no line needs the cap. */
+  private addRun(chunk: Buffer, start: number, last: number): void {
+    const bytes = chunk.subarray(start, last + 1);
+    const count = countLines(bytes);
+    if (count < 0) {
+      for (const line of splitText(chunk.toString('utf8', start, last))) this.lines.push(line);
       return;
     }
-    for (const piece of pieces) this.addLine(piece);
+    this.emit();
+    this.onBatch(new ChunkLines(this.stream, this.time, bytes, count));
   }
 
-  /** Add one line: without a trailing carriage return, split at the cap. */
   private addLine(text: string): void {
-    let to = text.length;
-    if (to > 0 && text.charCodeAt(to - 1) === CARRIAGE_RETURN) to -= 1;
-    let from = 0;
-    while (to - from > MAX_LINE_LENGTH) {
-      this.lines.push(text.slice(from, from + MAX_LINE_LENGTH));
-      from += MAX_LINE_LENGTH;
-    }
-    this.lines.push(from === 0 && to === text.length ? text : text.slice(from, to));
+    for (const line of splitText(text, true)) this.lines.push(line);
   }
 
   /** Buffer the unfinished end of a line, emitting cap-sized pieces of it. */
@@ -146,6 +177,31 @@ export class LineSplitter {
     }
     this.partial = data.length > 0 ? Buffer.from(data) : undefined;
   }
+}
+
+/**
+ * The lines of `text` (`single`: it is one line): split at `\n` with one native split, each
+ * without a trailing carriage return and cut at the cap; the fix-ups only where needed.
+ */
+function splitText(text: string, single = false): string[] {
+  const pieces = single ? [text] : text.split('\n');
+  let clean = true;
+  for (const piece of pieces) {
+    if (piece.length > MAX_LINE_LENGTH || piece.charCodeAt(piece.length - 1) === CARRIAGE_RETURN) clean = false;
+  }
+  if (clean) return pieces;
+  const lines: string[] = [];
+  for (const piece of pieces) {
+    let to = piece.length;
+    if (to > 0 && piece.charCodeAt(to - 1) === CARRIAGE_RETURN) to -= 1;
+    let from = 0;
+    while (to - from > MAX_LINE_LENGTH) {
+      lines.push(piece.slice(from, from + MAX_LINE_LENGTH));
+      from += MAX_LINE_LENGTH;
+    }
+    lines.push(from === 0 && to === piece.length ? piece : piece.slice(from, to));
+  }
+  return lines;
 }
 
 /** `at`, moved back (at most 3 bytes) so that it does not cut a UTF-8 character in two. */

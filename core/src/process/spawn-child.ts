@@ -118,16 +118,11 @@ function readerOf(ends: PipeEnds): Readable {
 
 /** Read one pipe line by line; resolves at EOF (or a pipe error) after the last line. */
 function read(pipe: Readable, stream: OutputStream, sink: LineSink): Promise<void> {
-  // One timestamp per chunk: every line of a chunk was read at the same moment.
-  let time = 0;
-  const splitter = new LineSplitter((lines) => deliver(sink, { stream, time, lines }));
-  pipe.on('data', (chunk: Buffer) => {
-    time = Date.now();
-    splitter.push(chunk);
-  });
+  // One timestamp per chunk (the splitter takes it): every line of a chunk was read at the same moment.
+  const splitter = new LineSplitter(stream, (batch) => deliver(sink, batch));
+  pipe.on('data', (chunk: Buffer) => splitter.push(chunk));
   return new Promise((resolve) => {
     const finish = () => {
-      time = Date.now();
       splitter.end();
       pipe.destroy();
       resolve();
