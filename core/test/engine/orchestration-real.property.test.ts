@@ -51,5 +51,5 @@ async function onRealProcesses(graph: Dag, operations: Operation[]): Promise<voi
 }
 
 test('the same invariants hold with real processes on the local executor (fewer, smaller runs)', async () => {
-  await fc.assert(fc.asyncProperty(dag(4), fc.array(operation, { maxLength: 12 }), onRealProcesses), { numRuns: 15 });
+  await fc.assert(fc.asyncProperty(dag(4), fc.array(operation, { maxLength: 12 }), onRealProcesses), { numRuns: Number(process.env.PILOT_PROPERTY_RUNS_REAL ?? 15) });
 }, 120_000);

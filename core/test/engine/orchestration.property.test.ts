@@ -23,7 +23,7 @@ async function onFakeExecutor(graph: Dag, operations: Operation[]): Promise<void
 }
 
 test('orchestration invariants hold for random DAGs in random order under random interleavings (fake executor)', async () => {
-  await fc.assert(fc.asyncProperty(dag(6), fc.array(operation, { maxLength: 25 }), onFakeExecutor), { numRuns: 500 });
+  await fc.assert(fc.asyncProperty(dag(6), fc.array(operation, { maxLength: 25 }), onFakeExecutor), { numRuns: Number(process.env.PILOT_PROPERTY_RUNS ?? 500) });
 });
 
 test('the transition table in core matches the state machine documented in docs/hooks.md', () => {
