@@ -12,7 +12,7 @@ export type RunEvent =
   | { event: 'all-ready'; processes: string[]; durationMs: number }
   | { event: 'exited'; process: string; code: number | null; signal: string | null; requested: boolean }
   | { event: 'restarting'; process: string; delayMs: number; attempt: number; reason?: string }
-  | { event: 'failed'; process: string; reason: string }
+  | { event: 'failed'; process: string; reason: string; /** Set by pilot run while starting: the start-up error gives the reason. */ startup?: boolean }
   | { event: 'stopping'; process: string; signal: string }
   | { event: 'stopped'; process: string; code: number | null; signal: string | null }
   | { event: 'stop-all'; reason: string }
