@@ -7,9 +7,16 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function firstLine(text: string): string {
+/** The tail that introduces a process's last output lines in an error message (await-ready.ts). */
+const LAST_OUTPUT = /;? its last output:?$/;
+
+/**
+ * The first line of a message, for a one-line event: without the "; its last output:" that
+ * only makes sense followed by the lines (printed in full where the error is reported).
+ */
+export function headline(text: string): string {
   const line = text.split('\n')[0] ?? '';
-  return line.endsWith(':') ? line.slice(0, -1) : line;
+  return line.replace(LAST_OUTPUT, '').replace(/:$/, '');
 }
 
 function ending(code: number | null, signal: string | null): string {
@@ -19,7 +26,7 @@ function ending(code: number | null, signal: string | null): string {
 
 /**
  * The text of a pilot event for people, or undefined when it adds nothing (an exit the pilot
- * asked for is reported by `stopped`; a start-up error is printed in full on stderr).
+ * asked for is reported by `stopped`). A start-up error is printed once, in full, by `error`.
  * `name` colours a process name.
  */
 export function eventText(event: RunEvent, c: Colors, name: (process: string) => string = (p) => p): string | undefined {
@@ -39,9 +46,11 @@ export function eventText(event: RunEvent, c: Colors, name: (process: string) =>
       return `${name(event.process)} ${c.red(event.signal ? `was killed by ${event.signal}` : `exited with code ${event.code}`)}`;
     case 'restarting':
       // After an attempt that did not come up (spawn failed, readiness failed), say why.
-      return `${name(event.process)} ${c.yellow(`restarting in ${formatDuration(event.delayMs)}`)} (attempt ${event.attempt})${event.reason ? `: ${firstLine(event.reason)}` : ''}`;
+      return `${name(event.process)} ${c.yellow(`restarting in ${formatDuration(event.delayMs)}`)} (attempt ${event.attempt})${event.reason ? `: ${headline(event.reason)}` : ''}`;
     case 'failed':
-      return `${name(event.process)} ${c.red('failed')}: ${firstLine(event.reason)}`;
+      // During start-up the start-up error that follows says why, with the last output lines.
+      if (event.startup) return `${name(event.process)} ${c.red('failed')}`;
+      return `${name(event.process)} ${c.red('failed')}: ${headline(event.reason)}`;
     case 'stopping':
       return `${name(event.process)} stopping (${event.signal})`;
     case 'stopped':
@@ -53,8 +62,9 @@ export function eventText(event: RunEvent, c: Colors, name: (process: string) =>
     case 'plugin-error':
       return c.red(`plugin error: ${event.message}`);
     case 'error':
-      return undefined;
+      // The one place the error is printed in full (its last output lines follow, indented).
+      return `${c.red('error:')} ${event.message}`;
     case 'exit':
-      return `${event.code === 0 ? c.green('done') : c.red(`exit code ${event.code}`)}: ${firstLine(event.reason)}`;
+      return `${event.code === 0 ? c.green('done') : c.red(`exit code ${event.code}`)}: ${headline(event.reason)}`;
   }
 }

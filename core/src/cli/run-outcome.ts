@@ -1,4 +1,4 @@
-import type { ProcessInfo, ProcessPilot } from '../index.js';
+import type { ExitInfo, ProcessInfo, ProcessPilot } from '../index.js';
 import { EXIT, signalExitCode } from './exit-codes.js';
 
 /** Why `pilot run` ends and with which exit code. */
@@ -39,4 +39,20 @@ export function finishedOutcome(processes: readonly ProcessInfo[]): RunOutcome |
     info.status === 'failed' ? `"${info.name}" failed` : info.signal ? `"${info.name}" was killed by ${info.signal}` : `"${info.name}" exited with code ${info.returnCode}`,
   );
   return { code: EXIT.failure, reason: `every process has ended: ${what.join(', ')}` };
+}
+
+/** The outcome of a command that ended: its exit code, or 128 + n for a signal, as a shell reports it. */
+export function commandOutcome(exit: ExitInfo): RunOutcome {
+  if (exit.signal) return { code: signalExitCode(exit.signal), reason: `the command was killed by ${exit.signal}` };
+  const code = exit.code ?? EXIT.failure;
+  return { code, reason: `the command exited with code ${code}` };
+}
+
+/**
+ * A start-up failure: exit code 1 and a short reason. The error itself, with the process's last
+ * output, is printed once by the session, not repeated in the last line.
+ */
+export function startFailure(error: unknown): RunOutcome {
+  const name = (error as { process?: unknown }).process;
+  return { code: EXIT.failure, reason: typeof name === 'string' ? `start-up failed (process "${name}")` : 'start-up failed' };
 }

@@ -1,4 +1,5 @@
 import type { LineBatch } from '../index.js';
+import { clockTime } from './clock.js';
 import { colors, processColor } from './colors.js';
 import { prefixLines } from '../process/line-scan.js';
 import { escapeControl, hasControl } from './escape-control.js';
@@ -20,6 +21,8 @@ export interface OutputOptions {
   names: readonly string[];
   stdout: TerminalStream;
   stderr: TerminalStream;
+  /** Pretty output only: an `HH:MM:SS.mmm` column before each line (`--timestamps`). */
+  timestamps?: boolean;
 }
 
 /** The sink `pilot run` reports to, plus `close()` to write what is queued and remove the status line. */
@@ -84,6 +87,8 @@ function prettyOutput(options: OutputOptions): RunOutput {
   // The prefix of each process and stream, built once: per line there is one concatenation.
   const prefixes = new Map<string, { stdout: string; stderr: string }>();
   const bytesOf = new Map<string, { stdout: Buffer; stderr: Buffer }>();
+  // --timestamps: the time a chunk was read (one for all its lines), before the name.
+  const stamp = options.timestamps ? (ms: number) => `${c.dim(clockTime(ms))} ` : undefined;
   const prefixOf = (process: string) => {
     let prefix = prefixes.get(process);
     if (!prefix) {
@@ -97,6 +102,7 @@ function prettyOutput(options: OutputOptions): RunOutput {
   return {
     lines(process: string, batch: LineBatch) {
       const prefix = prefixOf(process)[batch.stream];
+      if (stamp) return queue.write(prefixed(stamp(batch.time) + prefix, batch.lines, options.color));
       // Fast path: the chunk's bytes copied with the prefixes by one SIMD pass, which refuses any
       // chunk with a control character (then: escape line by line). The status line takes text.
       const fast = batch.bytes && !status ? prefixLines(batch.bytes, bytesOf.get(process)![batch.stream], batch.count) : undefined;
@@ -105,7 +111,7 @@ function prettyOutput(options: OutputOptions): RunOutput {
     event(event: RunEvent) {
       if (status) track(status, event);
       const text = eventText(event, c, name);
-      if (text !== undefined) queue.write(`${eventPrefix}${text}\n`);
+      if (text !== undefined) queue.write(`${stamp?.(Date.now()) ?? ''}${eventPrefix}${text}\n`);
     },
     close: () => {
       queue.flush();

@@ -1,7 +1,8 @@
-import { ProcessPilot, withDependencies, type Manifest } from '../index.js';
+import { ProcessPilot, withDependencies, type ExitInfo, type Manifest } from '../index.js';
 import { EXIT, signalExitCode } from './exit-codes.js';
-import { tapRunEvents } from './run-events.js';
-import { finishedOutcome, outcomeOf, type RunOutcome } from './run-outcome.js';
+import { COMMAND_NAME, COMMAND_NOT_STARTED, CommandRun, type CommandSpec } from './run-command.js';
+import { tapRunEvents, type RunEvent } from './run-events.js';
+import { commandOutcome, finishedOutcome, outcomeOf, startFailure, type RunOutcome } from './run-outcome.js';
 import type { RunOutput } from './run-output.js';
 import { onStopSignals, type StopSignal } from './run-signals.js';
 
@@ -13,6 +14,10 @@ export interface SessionOptions {
   only?: string[];
   /** Stop gracefully this many seconds after everything is ready. */
   stopAfterSeconds?: number;
+  /** `pilot run -- <command...>`: run it once everything is ready, then stop everything and exit with its code. */
+  command?: Omit<CommandSpec, 'stopTimeoutMs'>;
+  /** Also print a start-up error on stderr (when stdout is for machines: `--output json`). */
+  errorsOnStderr?: boolean;
 }
 
 /**
@@ -32,6 +37,13 @@ class RunSession {
   /** Why the CLI itself asked the pilot to stop, if it did. */
   private requested: RunOutcome | undefined;
   private stopTimer: NodeJS.Timeout | undefined;
+  /** True until `start()` settled: a process failing then fails the start, whose error says why. */
+  private starting = true;
+  private command: CommandRun | undefined;
+  /** How the command ended, once it has. */
+  private commandExit: ExitInfo | undefined;
+  /** The signal that stopped the run, passed on to the command. */
+  private signalled: StopSignal | undefined;
 
   constructor(private readonly options: SessionOptions) {
     const { manifest, output } = options;
@@ -42,7 +54,12 @@ class RunSession {
       reportError: (error) => output.event({ event: 'plugin-error', message: error.message }),
     });
     this.selected = withDependencies(manifest.processes, options.only ?? manifest.processes.map((spec) => spec.name));
-    tapRunEvents(this.pilot, output);
+    // A process failing during start-up fails the start: its reason is printed once, with the start-up error.
+    tapRunEvents(this.pilot, { lines: (process, batch) => output.lines(process, batch), event: (event) => output.event(this.marked(event)) });
+  }
+
+  private marked(event: RunEvent): RunEvent {
+    return event.event === 'failed' && this.starting ? { ...event, startup: true } : event;
   }
 
   async run(): Promise<number> {
@@ -55,8 +72,10 @@ class RunSession {
     try {
       const stopped = this.pilot.whenStopped();
       const startError = await this.start();
+      this.starting = false;
       if (startError === undefined) {
-        this.superviseAfterStart();
+        if (this.options.command) await this.runCommand(this.options.command);
+        else this.superviseAfterStart();
         await stopped;
       }
       return this.finish(startError);
@@ -81,6 +100,30 @@ class RunSession {
     return undefined;
   }
 
+  /**
+   * Spawn the command through the pilot's executor; when it ends, stop everything with its exit
+   * code. Any stop (a signal, shutdown_everything) stops the command first, before the processes
+   * it tests, with the signal received or SIGTERM, bounded by kill_timeout.
+   */
+  private async runCommand(spec: Omit<CommandSpec, 'stopTimeoutMs'>): Promise<void> {
+    let command: CommandRun;
+    try {
+      command = await CommandRun.spawn(this.pilot.executor, { ...spec, stopTimeoutMs: this.options.manifest.kill_timeout * 1000 }, (batch) => this.output.lines(COMMAND_NAME, batch));
+    } catch (error) {
+      this.reportError(error);
+      return this.stopWith({ code: COMMAND_NOT_STARTED, reason: 'the command could not be started' });
+    }
+    this.command = command;
+    this.output.event({ event: 'spawned', process: COMMAND_NAME, pid: command.pid, readiness: null });
+    this.pilot.hooks.beforeStop.tapPromise('pilot-cli-command', () => command.stop(this.signalled).then(() => undefined));
+    // A stop that began while the command was being spawned did not see the tap above.
+    if (this.pilot.lastStop) void command.stop(this.signalled);
+    const exit = await command.ended;
+    this.commandExit = exit;
+    this.output.event({ event: 'exited', process: COMMAND_NAME, code: exit.code, signal: exit.signal, requested: false });
+    this.stopWith(commandOutcome(exit));
+  }
+
   /** Arm `--stop-after` and stop once every process has ended by itself. */
   private superviseAfterStart(): void {
     const seconds = this.options.stopAfterSeconds;
@@ -96,16 +139,34 @@ class RunSession {
 
   /** Report how the run ended and return its exit code. */
   private finish(startError: unknown): number {
-    const outcome = outcomeOf(this.pilot, this.requested, startError);
+    let outcome = outcomeOf(this.pilot, this.requested, startError);
     if (startError !== undefined && this.pilot.lastStop?.reason === 'start_failed') {
-      const error = startError as { message?: string; code?: string; process?: string };
-      const message = error.message ?? String(startError);
-      this.output.event({ event: 'error', message, code: error.code, process: error.process });
-      process.stderr.write(`error: ${message}\n`);
+      this.reportError(startError);
+      outcome = startFailure(startError);
     }
+    if (this.options.command && startError === undefined) outcome = this.commandResult(outcome);
     this.output.event({ event: 'exit', code: outcome.code, reason: outcome.reason });
     this.output.close();
     return outcome.code;
+  }
+
+  /**
+   * With a command, the run's code is the command's when it ended by itself or by the signal we
+   * passed on; any other stop (shutdown_everything, the pilot failing) is never a success.
+   */
+  private commandResult(outcome: RunOutcome): RunOutcome {
+    const own = this.pilot.lastStop?.reason !== 'shutdown_everything';
+    if (own && this.commandExit) return this.signalled ? { ...commandOutcome(this.commandExit), reason: `received ${this.signalled}; ${commandOutcome(this.commandExit).reason}` } : outcome;
+    if (own && this.signalled) return { code: signalExitCode(this.signalled), reason: `received ${this.signalled} before the command ran` };
+    return outcome.code === 0 ? { code: EXIT.failure, reason: `${outcome.reason}; the command was stopped before it finished` } : outcome;
+  }
+
+  /** The error that ended the run, printed once: as an event (with its last output lines) and, for JSON output, on stderr. */
+  private reportError(error: unknown): void {
+    const { message, code, process: name } = error as { message?: string; code?: string; process?: string };
+    const text = message ?? String(error);
+    this.output.event({ event: 'error', message: text, code, process: name });
+    if (this.options.errorsOnStderr) process.stderr.write(`error: ${text}\n`);
   }
 
   /** Stop everything once, remembering why (the first reason wins). */
@@ -118,12 +179,14 @@ class RunSession {
   }
 
   private onFirstSignal(signal: StopSignal): void {
+    this.signalled ??= signal;
     if (!this.pilot.lastStop) return this.stopWith({ code: EXIT.ok, reason: `received ${signal}` });
     this.output.event({ event: 'stop-all', reason: `received ${signal} while already stopping; send it again to kill every process at once` });
   }
 
   private killNow(signal: StopSignal): never {
     this.output.event({ event: 'kill-all', reason: `received ${signal} again` });
+    this.command?.killNow();
     this.output.close();
     // Exiting runs the engine's exit guard: it SIGKILLs synchronously every tree it still tracks:
     // groups, descendants found by a ppid walk, and the descendants in-flight stops recorded.
