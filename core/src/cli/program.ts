@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { registerControl } from './control.js';
+import { registerDoctor } from './doctor.js';
 import { EXIT } from './exit-codes.js';
 import { registerGraph } from './graph.js';
 import { registerLogs } from './logs.js';
@@ -33,6 +34,8 @@ export function createProgram(): Command {
         ['pilot run', 'run ./pilot.yaml until Ctrl-C'],
         ['pilot validate pilot.yaml', 'check a manifest and its plugins'],
         ['pilot graph --format mermaid', 'draw the dependency graph'],
+        ['pilot run -- npm test', 'start everything, run the tests once all are ready, exit with their code'],
+        ['pilot doctor', 'what this machine gives the pilot (containment, limits, tools)'],
         ['pilot status', 'processes of a running pilot (control_server: http)'],
         ['pilot help run', 'every option of a command'],
       ]),
@@ -43,6 +46,7 @@ export function createProgram(): Command {
   registerSchema(program);
   registerControl(program);
   registerLogs(program);
+  registerDoctor(program);
   for (const command of program.commands) {
     command.showHelpAfterError(`(run "pilot ${command.name()} --help" for its options and examples)`);
   }
