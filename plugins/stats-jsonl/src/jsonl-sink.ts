@@ -33,7 +33,7 @@ export async function openJsonlSink(path: string, { errorIntervalMs = 30_000 }: 
   const write = async (text: string, records: number): Promise<void> => {
     let message: string | undefined;
     try {
-      await appendWhole(file, text);
+      await appendWhole(file, path, text);
       message = throttle.succeeded();
     } catch (error) {
       message = throttle.failed(error as Error, records);
