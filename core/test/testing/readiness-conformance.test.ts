@@ -1,4 +1,4 @@
-import { expect, test } from '@jest/globals';
+import { afterEach, expect, test } from '@jest/globals';
 import { existsSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readinessConformance, type ReadinessConformanceSetup } from '../../src/testing/index.js';
@@ -34,8 +34,15 @@ function pollFlag(signal: AbortSignal, path: string, stale: boolean, honourAbort
       else resolve();
     };
     if (honourAbort) signal.addEventListener('abort', () => finish(signal.reason), { once: true });
+    else leftBehind.push(() => clearInterval(timer));
   });
 }
+
+/** What the faulty strategies below leave open on purpose, closed after each test (or Jest never exits). */
+const leftBehind: (() => void)[] = [];
+afterEach(() => {
+  for (const close of leftBehind.splice(0)) close();
+});
 
 const good: ReadinessStrategy<Flag> = {
   name: 'flag',
@@ -60,7 +67,8 @@ test('a watcher left open by dispose() is found', async () => {
   const leaky: ReadinessStrategy<Flag> = {
     name: 'leaky',
     begin: (context) => {
-      watch(join(context.options.path, '..'), () => undefined);
+      const watcher = watch(join(context.options.path, '..'), () => undefined);
+      leftBehind.push(() => watcher.close());
       return good.begin!(context);
     },
   };
