@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { chooseContainment, type Containment } from '../../src/executor/containment.js';
 import { LocalExecutor } from '../../src/executor/local-executor.js';
 import { sampleTree } from '../../src/process/tree-usage.js';
@@ -13,7 +14,12 @@ beforeEach(() => {
   sandbox = new Sandbox();
 });
 afterEach(async () => {
-  for (const stranger of strangers) if (stranger.exitCode === null && stranger.signalCode === null) stranger.kill('SIGKILL');
+  // The strangers carry the sandbox's marker: wait until each is really gone before the
+  // leftover check, or a SIGKILLed stranger still dying counts as a leftover of the pilot.
+  const alive = strangers.filter((stranger) => stranger.exitCode === null && stranger.signalCode === null);
+  const gone = alive.map((stranger) => once(stranger, 'exit'));
+  for (const stranger of alive) stranger.kill('SIGKILL');
+  await Promise.all(gone);
   strangers = [];
   expect(await sandbox.cleanup()).toEqual([]);
 });
