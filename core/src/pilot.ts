@@ -22,6 +22,8 @@ import { ReadModel, type PilotEvent, type PilotEventType, type PilotSnapshot } f
 import { watchHostSignals } from './host-signals.js';
 import type { Executor } from './executor/executor.js';
 import { LocalExecutor } from './executor/local-executor.js';
+import type { UsageSample } from './executor/executor.js';
+import { procAvailable } from './process/tree-usage.js';
 
 /** How long, after kill_timeout's SIGKILL, a shutdown waits to see the exits before it ends. */
 const KILL_GRACE_MS = 1000;
@@ -119,7 +121,7 @@ export class ProcessPilot {
       hooks: this.hooks,
       options: this.resolvedOptions,
       // Usage as the executor measures it: a cgroup's exact numbers, a /proc walk, a remote host.
-      targets: () => [...this.processes.values()].flatMap((p) => (p.pid === undefined ? [] : [{ name: p.name, ref: p.ref, pid: p.pid, usage: () => p.sample() }])),
+      targets: () => [...this.processes.values()].flatMap((p) => (p.pid === undefined ? [] : [{ name: p.name, ref: p.ref, pid: p.pid, usage: this.ownUsage(p) }])),
       report: (error) => this.report(error),
     });
     if (options.only) for (const name of options.only) this.supervised(name);
@@ -348,6 +350,16 @@ export class ProcessPilot {
     const all = [...this.processes.values()].map((process) => process.info());
     if (nameOrPid === undefined) return all;
     return all.find((info) => (typeof nameOrPid === 'number' ? info.pid === nameOrPid : info.name === nameOrPid));
+  }
+
+  /**
+   * Where a process's stats come from: its executor's own sample (a cgroup, a /proc walk, a
+   * remote host), except for local runs where /proc is missing (macOS): the sampler's batched
+   * pidusage fallback measures those.
+   */
+  private ownUsage(process: SupervisedProcess): (() => UsageSample | undefined) | undefined {
+    if (!procAvailable && process.runsOn instanceof LocalExecutor) return undefined;
+    return () => process.sample();
   }
 
   /** Every process now, with uptime and latest stats: the read model's snapshot. */

@@ -84,6 +84,11 @@ export class SupervisedProcess {
     return this.run?.alive ? this.run.handle.pid : undefined;
   }
 
+  /** The executor the process runs on. */
+  get runsOn(): Executor {
+    return this.executor;
+  }
+
   /** Run on `executor` from the next spawn on, with its validated manifest options. */
   bindExecutor(executor: Executor, options: unknown): void {
     this.executor = executor;
