@@ -123,3 +123,12 @@ test('pretty output shows control sequences of a child escaped (colours kept onl
   const raw = await run(['--output', 'raw']);
   expect(raw.stdout).toBe('\x1b[2J\x1b]0;title\x07\x1b[31mred\x1b[0m\n');
 });
+
+test('a flood of lines keeps every line, prefixed, in order; a control character deep inside a chunk is still escaped', async () => {
+  const script = "let s = ''; for (let i = 0; i < 50000; i++) s += (i === 25000 ? 'bell \\x07 here' : 'line ' + i) + '\\n'; require('fs').writeSync(1, s)";
+  const file = writeManifest(sandbox, { processes: [{ name: 'many', path: process.execPath, args: ['-e', script], shutdown_strategy: 'do_not_restart' }] });
+  const result = await pilot(['run', file], { cwd: sandbox.directory, marker: sandbox.marker });
+  expect(result.code).toBe(0);
+  const lines = result.stdout.split('\n').filter((line) => line.startsWith('many  | '));
+  expect(lines).toEqual(Array.from({ length: 50000 }, (_, index) => `many  | ${index === 25000 ? 'bell \\x07 here' : `line ${index}`}`));
+});

@@ -6,7 +6,7 @@ import { MAX_LINE_LENGTH } from '../../src/process/output.js';
 // A real garbage collection before each heap reading: garbage must not pass for retained memory.
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
-import { Sandbox, fixture } from '../support/index.js';
+import { Sandbox, eventually, fixture } from '../support/index.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -53,4 +53,30 @@ test('stderr and stdout are both captured and tagged', async () => {
     ['stderr', 'failure detail on stderr'],
   ]);
   expect(pilot.logs('e', 10, 'stderr').map((line) => line.text)).toEqual(['failure detail on stderr']);
+});
+
+test('the outputBatch hook and an output tap both get every line in order, across chunk boundaries, none lost at exit', async () => {
+  // 200,000 numbered lines (many read chunks, lines cut across chunks), then a last line without newline, then exit at once.
+  // (writeSync: process.stdout on a pipe is asynchronous, and process.exit() would cut it short in the child.)
+  const script = "let s = ''; for (let i = 0; i < 200000; i++) s += 'line ' + i + '\\n'; require('fs').writeSync(1, s + 'tail without newline'); process.exit(0)";
+  const manifest = await sandbox.manifest({ processes: [{ name: 'many', path: process.execPath, args: ['-e', script], shutdown_strategy: 'do_not_restart', log_lines: 10 }] });
+  const pilot = sandbox.pilot(manifest);
+  const batched: string[] = [];
+  const single: string[] = [];
+  let batches = 0;
+  pilot.hooks.outputBatch.tap('test', (info, batch) => {
+    expect(info.name).toBe('many');
+    batches += 1;
+    batched.push(...batch.lines);
+  });
+  pilot.hooks.output.tap('test', (_info, line) => single.push(line.text));
+  await pilot.start();
+  await pilot.waitFor('many', 'exited', 30_000);
+  await eventually(() => single.length >= 200_001, 'every line through the output hook');
+  const want = [...Array.from({ length: 200_000 }, (_, index) => `line ${index}`), 'tail without newline'];
+  expect(batched).toEqual(want);
+  expect(single).toEqual(want);
+  // Delivered per chunk, not per line.
+  expect(batches).toBeLessThan(want.length / 10);
+  expect(pilot.logs('many').map((line) => line.text)).toEqual(want.slice(-10));
 });
