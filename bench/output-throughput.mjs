@@ -7,6 +7,8 @@
 // /proc/self/stat, minus the producer's own CPU measured alone in the same rounds).
 //
 //   node bench/output-throughput.mjs [--quick] [--rounds 5] [--lines 2000000]
+//
+// PILOT_CLI=<path of pilot.js> measures another build (a copy, while others rebuild core/dist).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,7 @@ import { fmt, median, ratio } from './lib/stats.mjs';
 export const targets = { throughputVsConcurrently: 1.5, cpuVsConcurrently: 1 };
 
 const LINE = 'x'.repeat(99);
-const CLI = join(REPO_DIR, 'core', 'dist', 'bundle', 'pilot.js');
+const CLI = process.env.PILOT_CLI ?? join(REPO_DIR, 'core', 'dist', 'bundle', 'pilot.js');
 const CONCURRENTLY = join(REPO_DIR, 'node_modules', 'concurrently', 'dist', 'bin', 'concurrently.js');
 const RAW = join(REPO_DIR, 'bench', 'fixtures', 'raw-prefix.mjs');
 const TICK_S = 0.01; // USER_HZ is 100 on Linux

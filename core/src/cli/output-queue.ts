@@ -17,9 +17,11 @@ export const QUEUE_LIMIT_BYTES = 1024 * 1024;
  * the pilot's memory stays bounded.
  */
 export class OutputQueue {
-  private batch: Array<string | Uint8Array> = [];
-  /** True while every queued piece is a string (they join; bytes concatenate). */
-  private allText = true;
+  /** Queued strings (joined at the flush), while no bytes were queued. */
+  private batch: string[] = [];
+  /** Once bytes are queued: everything queued, copied in as it comes (one buffer per flush). */
+  private pending: Buffer | undefined;
+  private pendingLength = 0;
   private bytes = 0;
   private scheduled = false;
   private blocked = false;
@@ -32,14 +34,17 @@ export class OutputQueue {
     private readonly limit = QUEUE_LIMIT_BYTES,
   ) {}
 
-  /** Queue `text` (a string or UTF-8 bytes): one or more whole lines, each ending in `\n`. */
+  /**
+   * Queue `text` (a string, or UTF-8 bytes that are copied at once, so the caller may reuse
+   * them): one or more whole lines, each ending in `\n`.
+   */
   write(text: string | Uint8Array): void {
     if (this.blocked && this.bytes >= this.limit) {
       this.dropped += countLines(text);
       return;
     }
-    this.batch.push(text);
-    if (typeof text !== 'string') this.allText = false;
+    if (typeof text === 'string' && !this.pending) this.batch.push(text);
+    else this.copyIn(text);
     this.bytes += text.length;
     if (!this.scheduled && !this.blocked) {
       this.scheduled = true;
@@ -50,10 +55,11 @@ export class OutputQueue {
   /** Write what is queued now (at the end of a run). Lines still blocked are left to the target. */
   flush(): void {
     this.scheduled = false;
-    if (this.blocked || this.batch.length === 0) return;
-    const text = this.batch.length === 1 ? this.batch[0]! : this.allText ? this.batch.join('') : Buffer.concat(this.batch.map(toBytes));
+    if (this.blocked || (this.batch.length === 0 && !this.pending)) return;
+    const text = this.pending ? this.pending.subarray(0, this.pendingLength) : this.batch.length === 1 ? this.batch[0]! : this.batch.join('');
     this.batch = [];
-    this.allText = true;
+    this.pending = undefined;
+    this.pendingLength = 0;
     this.bytes = 0;
     if (this.target.write(text) || !this.target.once) return;
     this.blocked = true;
@@ -65,10 +71,32 @@ export class OutputQueue {
     return this.dropped;
   }
 
+  /** Append `piece` to the pending bytes (queued strings first), growing the buffer when needed. */
+  private copyIn(piece: string | Uint8Array): void {
+    const strings = this.pending ? [] : this.batch;
+    this.batch = [];
+    const needed = this.pendingLength + Buffer.byteLength(piece) + strings.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+    if (!this.pending || needed > this.pending.length) {
+      // A fresh buffer per flush: the target may still hold the one written before.
+      const grown = Buffer.allocUnsafe(Math.max(needed * 2, 128 * 1024));
+      if (this.pending) this.pending.copy(grown, 0, 0, this.pendingLength);
+      this.pending = grown;
+    }
+    for (const text of [...strings, piece]) {
+      if (typeof text === 'string') this.pendingLength += this.pending.write(text, this.pendingLength);
+      else {
+        this.pending.set(text, this.pendingLength);
+        this.pendingLength += text.length;
+      }
+    }
+  }
+
   private drained(): void {
     this.blocked = false;
     if (this.dropped > 0) {
-      this.batch.push(this.notice(this.dropped));
+      const notice = this.notice(this.dropped);
+      if (this.pending) this.copyIn(notice);
+      else this.batch.push(notice);
       this.dropped = 0;
     }
     this.flush();
@@ -81,5 +109,3 @@ function countLines(text: string | Uint8Array): number {
   for (let at = text.indexOf(newline as never); at !== -1; at = text.indexOf(newline as never, at + 1)) count += 1;
   return count;
 }
-
-const toBytes = (piece: string | Uint8Array): Uint8Array => (typeof piece === 'string' ? Buffer.from(piece) : piece);

@@ -161,15 +161,16 @@ export function countLines(bytes: Uint8Array): number {
 }
 
 /**
- * `prefix` before each line of `bytes` (complete lines, each ending in `\n`), as a new Buffer;
+ * `prefix` before each line of `bytes` (complete lines, each ending in `\n`), as a view of the
+ * kernel's memory that the next call overwrites (copy it before that);
  * undefined when a line holds a control character other than tab (or a 0xc2 byte), or is longer
  * than {@link MAX_LINE_LENGTH}, or where SIMD is missing: then escape line by line instead.
  */
-export function prefixLines(bytes: Uint8Array, prefix: Uint8Array, lines: number): Buffer | undefined {
+export function prefixLines(bytes: Uint8Array, prefix: Uint8Array, lines: number): Uint8Array | undefined {
   if (!kernel) return undefined;
   const inputEnd = load(kernel, bytes, prefix.length + bytes.length + lines * prefix.length);
   view.set(prefix, inputEnd);
   const out = inputEnd + prefix.length;
   const written = kernel.run(0, bytes.length, inputEnd, prefix.length, out, 1);
-  return written < 0 ? undefined : Buffer.from(view.subarray(out, out + written));
+  return written < 0 ? undefined : view.subarray(out, out + written);
 }
