@@ -21,6 +21,14 @@ function ours(g, start,   f, line, n, parts, fields) {
   split(parts[n], fields, " ")
   return start != "?" && fields[20] == start
 }
+BEGIN {
+  n = split(ENVIRON["PILOT_LIFELINE_BACKLOG"], backlog, "\n")
+  for (i = 1; i <= n; i++) {
+    split(backlog[i], f, " ")
+    if (f[1] == "+g") groups[f[2]] = f[3]
+    else if (f[1] == "+c") cgroups[substr(backlog[i], 4)] = 1
+  }
+}
 $1 == "+g" { groups[$2] = $3; next }
 $1 == "-g" { delete groups[$2]; next }
 $1 == "+c" { cgroups[substr($0, 4)] = 1; next }
@@ -41,15 +49,19 @@ const ours = (g, start) => {
   let text; try { text = fs.readFileSync('/proc/' + g + '/stat', 'utf8'); } catch { return true; }
   return start !== '?' && text.slice(text.lastIndexOf(')') + 2).split(' ')[19] === start;
 };
+const handle = (line) => {
+  const [op, a, b] = line.split(' ');
+  if (op === '+g') groups.set(a, b); else if (op === '-g') groups.delete(a);
+  else if (op === '+c') cgroups.add(line.slice(3)); else if (op === '-c') cgroups.delete(line.slice(3));
+};
+for (const line of (process.env.PILOT_LIFELINE_BACKLOG || '').split('\n')) if (line) handle(line);
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => {
   buffer += chunk;
   let end;
   while ((end = buffer.indexOf('\n')) !== -1) {
-    const line = buffer.slice(0, end); buffer = buffer.slice(end + 1);
-    const [op, a, b] = line.split(' ');
-    if (op === '+g') groups.set(a, b); else if (op === '-g') groups.delete(a);
-    else if (op === '+c') cgroups.add(line.slice(3)); else if (op === '-c') cgroups.delete(line.slice(3));
+    handle(buffer.slice(0, end));
+    buffer = buffer.slice(end + 1);
   }
 });
 process.stdin.on('end', () => {
@@ -116,8 +128,13 @@ function ensureWatchdog(): ChildProcess {
   const [file, args] = awk
     ? ['/bin/sh', ['-c', 'trap "" INT TERM HUP QUIT; exec awk "$1"', 'lifeline', AWK_PROGRAM]]
     : [process.execPath, ['-e', NODE_PROGRAM]];
-  // An environment of its own: it must not look like one of the host's children; the marker names its host.
-  const child = spawn(file, args, { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: { PATH: '/usr/bin:/bin', PILOT_LIFELINE: String(process.pid) } });
+  // What it must kill is in its environment from its first instruction on (a lifeline restarted
+  // after its predecessor died knows every group before the host can die too); later changes
+  // come through the pipe. An environment of its own otherwise: it must not look like one of
+  // the host's children; the marker names its host.
+  const backlog = [...registrations.values()].map((held) => `+${held.line}`).join('\n');
+  const env = { PATH: '/usr/bin:/bin', PILOT_LIFELINE: String(process.pid), PILOT_LIFELINE_BACKLOG: backlog };
+  const child = spawn(file, args, { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env });
   watchdog = child;
   child.on('error', () => undefined);
   child.stdin!.on('error', () => undefined);
@@ -129,8 +146,6 @@ function ensureWatchdog(): ChildProcess {
     installed = true;
     process.once('exit', () => (hostExiting = true));
   }
-  const backlog = [...registrations.values()].map((held) => `+${held.line}\n`).join('');
-  if (backlog !== '') child.stdin!.write(backlog);
   return child;
 }
 
