@@ -22,6 +22,14 @@ export class OwnGroup {
     private readonly leaderReaped: () => boolean,
   ) {}
 
+  /**
+   * True once Node has reaped the leader. Until then its pid and the group number are ours
+   * (alive or a zombie), which is all an identity check needs, without reading /proc.
+   */
+  reaped(): boolean {
+    return this.leaderReaped();
+  }
+
   /** True while the leader is the live process we started (not reaped, same start time). */
   leaderAlive(): boolean {
     if (this.leaderReaped()) return false;
@@ -50,13 +58,17 @@ export class OwnGroup {
 
   /** Signal the whole group, identity checked right before; false when nothing of ours was signalled. */
   signal(signal: NodeJS.Signals): boolean {
-    // While the leader lives (not reaped) the number cannot have been reused: no scan needed.
-    if (this.leaderAlive()) return signalGroup(this.pgid, signal);
+    // Until Node reaps the leader, its pid (and so the group number) is held by it, alive or a
+    // zombie: the kernel hands out no number still in use as a pid or a group, and reaping
+    // happens only on Node's event loop, never between this check and the kill. No /proc read:
+    // reading one here made the SIGCONT after a stop signal (the leader a zombie by then) scan
+    // all of /proc for each of 200 stops.
+    if (!this.leaderReaped()) return signalGroup(this.pgid, signal);
     return this.hasLiveMembers() && signalGroup(this.pgid, signal);
   }
 
-  /** Signal the leader alone, identity checked right before; false when it is gone. */
+  /** Signal the leader alone, identity checked right before (not reaped: the pid is still ours); false when it is gone. */
   signalLeader(signal: NodeJS.Signals): boolean {
-    return this.leaderAlive() && signalProcess(this.pgid, signal);
+    return !this.leaderReaped() && signalProcess(this.pgid, signal);
   }
 }

@@ -82,9 +82,11 @@ async function stopPerMode(group: OwnGroup, options: StopTreeOptions): Promise<S
   else sendGraceful(group, tracked, options.signal, 'leader');
   let restSignalled = mode === 'control-group';
   const deadline = performance.now() + options.timeoutMs;
+  // The walk comes after each wait: one right after the signal would repeat the one before it.
+  // The leader counts as gone once reaped (its 'exit' event, which the wait below wakes on): a
+  // zombie leader would otherwise send the group check to a scan of all of /proc.
   while (performance.now() < deadline) {
-    walk(group, tracked);
-    if (!group.leaderAlive()) {
+    if (group.reaped()) {
       if (mode === 'mixed') return killRest(group, tracked, options, false);
       if (!restSignalled) {
         sendGraceful(group, tracked, options.signal, 'all');
@@ -93,8 +95,8 @@ async function stopPerMode(group: OwnGroup, options: StopTreeOptions): Promise<S
       if (treeGone(group, tracked)) return { forced: false };
     }
     await raceTimeout(options.leaderExited, Math.min(POLL_MS, Math.max(1, deadline - performance.now())));
+    walk(group, tracked);
   }
-  walk(group, tracked);
   return killRest(group, tracked, options, true);
 }
 
@@ -109,7 +111,7 @@ async function killRest(group: OwnGroup, tracked: TrackedDescendants, options: S
 
 /** Record the leader's descendants, while the leader is ours (a reaped leader's pid may be a stranger's). */
 function walk(group: OwnGroup, tracked: TrackedDescendants): void {
-  if (group.leaderAlive()) tracked.add(descendantsOf(group.pgid));
+  if (!group.reaped()) tracked.add(descendantsOf(group.pgid));
 }
 
 function sendGraceful(group: OwnGroup, tracked: TrackedDescendants, signal: NodeJS.Signals, who: 'leader' | 'all'): void {
