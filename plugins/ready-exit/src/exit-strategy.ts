@@ -1,4 +1,4 @@
-import { PilotError, abortedPromise, type ExitInfo, type ReadinessContext, type WaitStrategy } from '@pilot/core';
+import { PilotError, abortedPromise, lastLines, type ExitInfo, type ReadinessContext, type WaitStrategy } from '@pilot/core';
 import { exitOptionsSchema, type ExitOptions } from './options.js';
 
 /** How many of the last output lines a failure carries. */
@@ -23,9 +23,7 @@ export const exitStrategy: WaitStrategy<ExitOptions> = {
 
 function exitFailure(context: ReadinessContext<ExitOptions>, exit: ExitInfo): PilotError {
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-  const lines = context.lines();
-  const stderr = lines.filter((line) => line.stream === 'stderr');
-  const last = (stderr.length > 0 ? stderr : lines).slice(-LOG_LINES).map((line) => line.text);
+  const last = lastLines(context.lines(), LOG_LINES).map((line) => line.text);
   const output = last.length > 0 ? `; its last output:\n${last.map((text) => `    ${text}`).join('\n')}` : '';
   return new PilotError(
     'PILOT_READINESS_FAILED',
