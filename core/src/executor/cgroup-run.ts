@@ -38,7 +38,25 @@ export class CgroupRun implements ExecutorRun {
    * then a stop or a kill through the cgroup would miss it. Spawn waits for this.
    */
   async joined(): Promise<void> {
+    if (this.moveIn()) return;
     await this.waitUntil(() => this.cgroup.populated() || !this.mainAlive(), performance.now() + JOIN_WAIT_MS);
+  }
+
+  /**
+   * Move the child into its cgroup from here, right after the spawn, instead of waiting until
+   * its launcher has started and joined by itself (a watcher and a wait per spawn). The launcher
+   * still joins too (a no-op once in) before its parent check and exec, so a pilot that dies
+   * before this write loses nothing. The pid is ours while Node has not reaped it. False when the
+   * write failed (the child exited, an odd kernel): the wait then decides.
+   */
+  private moveIn(): boolean {
+    if (!this.mainAlive()) return false;
+    try {
+      this.cgroup.write('cgroup.procs', String(this.pid));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   get pid(): number {
@@ -101,19 +119,15 @@ export class CgroupRun implements ExecutorRun {
    * signal; at the timeout whatever is left is killed through cgroup.kill.
    */
   private async stopPerMode(request: StopRequest): Promise<StopOutcome> {
-    const graceful = (send: (signal: NodeJS.Signals) => boolean) => {
-      send(request.signal);
-      if (request.signal !== 'SIGCONT') send('SIGCONT');
-    };
-    const toAll = (signal: NodeJS.Signals) => this.signalAll(signal);
+    const signals: NodeJS.Signals[] = request.signal === 'SIGCONT' ? [request.signal] : [request.signal, 'SIGCONT'];
     const mainGone = () => !this.mainAlive();
-    if (request.killMode === 'control-group') graceful(toAll);
-    else graceful((signal) => this.signalMain(signal));
+    if (request.killMode === 'control-group') this.signalAll(...signals);
+    else for (const signal of signals) this.signalMain(signal);
     const deadline = performance.now() + request.timeoutMs;
-    if (request.killMode !== 'control-group') {
-      await this.waitUntil(mainGone, deadline);
-      if (request.killMode === 'process' && mainGone()) graceful(toAll);
-    }
+    // Whatever the mode, the cgroup cannot empty before the main process exits: wait for its
+    // 'exit' first, without an inotify watch (200 stops made 200 watches).
+    await this.mainExit(deadline);
+    if (request.killMode === 'process' && mainGone()) this.signalAll(...signals);
     if (request.killMode !== 'mixed') await this.waitUntil(() => !this.cgroup.populated(), deadline);
     if (!this.cgroup.populated()) return { forced: false };
     const atDeadline = performance.now() >= deadline;
@@ -122,22 +136,32 @@ export class CgroupRun implements ExecutorRun {
     return { forced: atDeadline };
   }
 
-  /** True while the main process is the one we started and Node has not reaped it. */
+  /**
+   * True until Node has reaped the main process: until then its pid is ours (alive or a zombie),
+   * which is the identity check a signal needs; reaping happens only on the event loop.
+   */
   private mainAlive(): boolean {
     const { child } = this.child;
-    return child.exitCode === null && child.signalCode === null && readProcEntry(this.pid)?.startTime === this.startTime;
+    return child.exitCode === null && child.signalCode === null;
+  }
+
+  /** Wait for the main process's 'exit', at most until `deadline` (performance.now()). */
+  private async mainExit(deadline: number): Promise<void> {
+    if (!this.mainAlive()) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.child.exited, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - performance.now()))))]);
+    clearTimeout(timer);
   }
 
   private signalMain(signal: NodeJS.Signals): boolean {
     return this.mainAlive() && signalProcess(this.pid, signal);
   }
 
-  /** Signal every process in the cgroup (each pid was listed by the kernel as a member just before). */
-  private signalAll(signal: NodeJS.Signals): boolean {
+  /** Send `signals` in turn to every process in the cgroup (each pid listed by the kernel as a member just before, read once for all). */
+  private signalAll(...signals: NodeJS.Signals[]): boolean {
     let sent = false;
-    for (const pid of this.cgroup.allProcs()) {
-      if (pid > 1 && pid !== process.pid) sent = signalProcess(pid, signal) || sent;
-    }
+    const pids = this.cgroup.allProcs().filter((pid) => pid > 1 && pid !== process.pid);
+    for (const signal of signals) for (const pid of pids) sent = signalProcess(pid, signal) || sent;
     return sent;
   }
 

@@ -73,6 +73,9 @@ process.stdin.on('end', () => {
 
 const registrations = new Map<string, { line: string; count: number }>();
 let watchdog: ChildProcess | undefined;
+/** `-` lines not written yet (see releaseFromLifeline) and the turn that writes them. */
+let pendingReleases = '';
+let releaseFlush: NodeJS.Immediate | undefined;
 let hostExiting = false;
 
 function keyOf(entry: LifelineEntry): { key: string; line: string } {
@@ -98,13 +101,25 @@ export function holdOnLifeline(entry: LifelineEntry): Promise<void> {
   return send(`+${line}\n`);
 }
 
-/** Drop one hold of `entry`; the lifeline forgets it with the last one. */
+/**
+ * Drop one hold of `entry`; the lifeline forgets it with the last one. Forgetting is written
+ * once per event-loop turn for all releases of that turn (200 stops: one write, not 200), and
+ * always before any later hold, so a `-` never overtakes a `+` of the same entry.
+ */
 export function releaseFromLifeline(entry: LifelineEntry): void {
   const { key } = keyOf(entry);
   const held = registrations.get(key);
   if (!held || --held.count > 0) return;
   registrations.delete(key);
-  if (watchdog) void send(`-${key}\n`);
+  if (!watchdog) return;
+  pendingReleases += `-${key}\n`;
+  releaseFlush ??= setImmediate(flushReleases).unref();
+}
+
+function flushReleases(): void {
+  releaseFlush = undefined;
+  if (watchdog) void send('');
+  else pendingReleases = '';
 }
 
 /** The lifeline's pid while one runs (diagnostics and tests). */
@@ -112,8 +127,13 @@ export function lifelinePid(): number | undefined {
   return watchdog?.pid;
 }
 
-function send(text: string): Promise<void> {
+function send(hold: string): Promise<void> {
   const stdin = ensureWatchdog().stdin!;
+  const text = pendingReleases + hold;
+  pendingReleases = '';
+  if (releaseFlush !== undefined) clearImmediate(releaseFlush);
+  releaseFlush = undefined;
+  if (text === '') return Promise.resolve();
   return new Promise((resolve) => {
     stdin.write(text, () => resolve());
     if (stdin.writableLength === 0) resolve();
@@ -136,6 +156,8 @@ function ensureWatchdog(): ChildProcess {
   const env = { PATH: '/usr/bin:/bin', PILOT_LIFELINE: String(process.pid), PILOT_LIFELINE_BACKLOG: backlog };
   const child = spawn(file, args, { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env });
   watchdog = child;
+  // A new lifeline is told what is held now; forgetting what it never knew is moot.
+  pendingReleases = '';
   child.on('error', () => undefined);
   child.stdin!.on('error', () => undefined);
   child.once('exit', () => restartAfterDeath(child));
