@@ -10,7 +10,8 @@
 //       such a result is saved under bench/results/patched/ only
 import { fileURLToPath } from 'node:url';
 import { benchMarker, killEverything } from './lib/cleanup.mjs';
-import { argvOf, childPids, isAlive, loadAverage, rssOf, spawnRaw } from './lib/children.mjs';
+import { readFileSync } from 'node:fs';
+import { argvOf, childPids, loadAverage, rssOf, spawnRaw } from './lib/children.mjs';
 import { importCore, isMain, machine, parseFlags, pause, runWorker, saveResult } from './lib/cli.mjs';
 import { fmt, median, ratio } from './lib/stats.mjs';
 
@@ -19,6 +20,20 @@ const COMMAND = ['sh', ['-c', 'exec sleep 1000']];
 const HOLD_MS = 500; // both sides hold their children this long before RSS is read
 
 export const targets = { start: 1.2, stop: 2, rss: 1.3 };
+
+/** Field 22 of /proc/<pid>/stat (start time), undefined for a zombie or a free pid. */
+function startTimeOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1).split(' ');
+    return fields[0] === 'Z' ? undefined : fields[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pids with their start times, so a survivor check never counts a stranger that reused a pid after the stop. */
+const identify = (pids) => pids.map((pid) => ({ pid, start: startTimeOf(pid) }));
+const survivorsOf = (identities) => identities.filter(({ pid, start }) => start !== undefined && startTimeOf(pid) === start).length;
 
 async function workerPilot(count) {
   const { ProcessManifest, ProcessPilot } = await importCore();
@@ -33,6 +48,7 @@ async function workerPilot(count) {
   const startMs = performance.now() - t0;
   const pids = pilot.getRunningProcess().filter((p) => p.status === 'running' && p.pid).map((p) => p.pid);
   if (pids.length !== count) throw new Error(`pilot: only ${pids.length}/${count} running`);
+  const identities = identify(pids);
   await pause(HOLD_MS);
   const { rss, heapUsed } = process.memoryUsage();
   // Helper processes the pilot runs beside its children (the lifeline watchdog is a node process).
@@ -42,7 +58,7 @@ async function workerPilot(count) {
   const t2 = performance.now();
   await pilot.stop();
   const stopMs = performance.now() - t2;
-  const survivors = pids.filter(isAlive).length;
+  const survivors = survivorsOf(identities);
   return { startMs, stopMs, rss, rssBefore, heapUsed, survivors, helperRss, helpers: helperArgv };
 }
 
@@ -51,13 +67,14 @@ async function workerRaw(count) {
   const t0 = performance.now();
   const children = await Promise.all(Array.from({ length: count }, () => spawnRaw(COMMAND[0], COMMAND[1])));
   const startMs = performance.now() - t0;
+  const identities = identify(children.map((c) => c.pid));
   await pause(HOLD_MS);
   const { rss, heapUsed } = process.memoryUsage();
   const t2 = performance.now();
   for (const { pid } of children) process.kill(-pid, 'SIGTERM');
   await Promise.all(children.map((c) => c.exited));
   const stopMs = performance.now() - t2;
-  const survivors = children.filter((c) => isAlive(c.pid)).length;
+  const survivors = survivorsOf(identities);
   return { startMs, stopMs, rss, rssBefore, heapUsed, survivors };
 }
 
