@@ -23,6 +23,8 @@ export class CgroupRun implements ExecutorRun {
   private readonly startTime: string | undefined;
   private readonly spawnedAt = performance.now();
   private released = false;
+  /** Set once the cgroup was seen empty after the main process exited (see empty()). */
+  private emptySeen = false;
 
   constructor(
     private readonly child: SpawnedChild,
@@ -76,7 +78,7 @@ export class CgroupRun implements ExecutorRun {
 
   async reap(request: StopRequest): Promise<void> {
     try {
-      if (this.cgroup.populated()) await this.stopPerMode({ ...request, killMode: 'control-group' });
+      if (!this.empty()) await this.stopPerMode({ ...request, killMode: 'control-group' });
     } finally {
       await this.release();
     }
@@ -113,11 +115,11 @@ export class CgroupRun implements ExecutorRun {
     // 'exit' first, without an inotify watch (200 stops made 200 watches).
     await this.mainExit(deadline);
     if (request.killMode === 'process' && mainGone()) this.signalAll(...signals);
-    if (request.killMode !== 'mixed') await this.waitUntil(() => !this.cgroup.populated(), deadline);
-    if (!this.cgroup.populated()) return { forced: false };
+    if (request.killMode !== 'mixed') await this.waitUntil(() => this.empty(), deadline);
+    if (this.empty()) return { forced: false };
     const atDeadline = performance.now() >= deadline;
     this.cgroup.kill();
-    await this.waitUntil(() => !this.cgroup.populated(), performance.now() + KILL_WAIT_MS);
+    await this.waitUntil(() => this.empty(), performance.now() + KILL_WAIT_MS);
     return { forced: atDeadline };
   }
 
@@ -128,6 +130,18 @@ export class CgroupRun implements ExecutorRun {
   private mainAlive(): boolean {
     const { child } = this.child;
     return child.exitCode === null && child.signalCode === null;
+  }
+
+  /**
+   * True when no process is left in the cgroup. Read from cgroup.events until it was seen empty
+   * after the main process exited: only the launcher (the main process, before its exec) ever
+   * joins, so from then on it stays empty (a stop read it three times per run).
+   */
+  private empty(): boolean {
+    if (this.emptySeen) return true;
+    const empty = !this.cgroup.populated();
+    if (empty && !this.mainAlive()) this.emptySeen = true;
+    return empty;
   }
 
   /** Wait for the main process's 'exit', at most until `deadline` (performance.now()). */
@@ -185,9 +199,9 @@ export class CgroupRun implements ExecutorRun {
   /** Remove the run's cgroup once it is empty, then tell the parent. */
   private async release(): Promise<void> {
     if (this.released) return;
-    if (this.cgroup.populated()) {
+    if (!this.empty()) {
       this.cgroup.kill();
-      await this.waitUntil(() => !this.cgroup.populated(), performance.now() + KILL_WAIT_MS);
+      await this.waitUntil(() => this.empty(), performance.now() + KILL_WAIT_MS);
     }
     this.released = true;
     releaseOnExit(this);
