@@ -58,7 +58,7 @@ export class SupervisedProcess {
   private executorOptions: unknown = {};
 
   private lastExit: LastExit | undefined;
-  /** True after a one-shot process (its strategy accepts the exit) exited with code 0. */
+  /** True once it exited with code 0 and is not to be restarted (a one-shot, do_not_restart). */
   private completed = false;
   private readonly upWaiters = new Set<{ resolve: () => void; reject: (error: PilotError) => void }>();
 
@@ -315,7 +315,8 @@ export class SupervisedProcess {
     const generation = this.generation;
     const uptime = Date.now() - (this.startedAt ?? Date.now());
     const oneShotDone = this.readiness?.strategy.acceptsExit === true && exit.code === 0;
-    this.completed = oneShotDone;
+    // Done for its dependents: a one-shot, or a do_not_restart process, that exited with code 0.
+    this.completed = exit.code === 0 && (oneShotDone || this.spec.shutdown_strategy === 'do_not_restart');
     if (oneShotDone || this.spec.shutdown_strategy === 'do_not_restart') return this.setState('exited');
     if (this.spec.shutdown_strategy === 'shutdown_everything') {
       this.setState('exited');
@@ -360,8 +361,9 @@ export class SupervisedProcess {
   }
 
   /**
-   * Resolves once the process is up for its dependents: running and ready, or a one-shot that
-   * completed. Waits through a restart in progress; rejects when it ends down instead.
+   * Resolves once the process is up for its dependents: running and ready, or finished with code
+   * 0 and not to be restarted (a one-shot, `do_not_restart`). Waits through a restart in progress;
+   * rejects when it ends down instead (failed, stopped, or exited with another code).
    */
   whenUp(): Promise<void> {
     if (this.isUp()) return Promise.resolve();

@@ -2,6 +2,7 @@ import { expect, test } from '@jest/globals';
 import { ProcessManifest, ProcessPilot, type ManifestInput, type ProcessState } from '../../src/index.js';
 import { FakeExecutor } from '../../src/testing/index.js';
 import { fixture } from '../support/index.js';
+import { turnsPlugin } from './orchestration-model.js';
 
 /** A pilot over `processes` on a FakeExecutor, with every state change recorded per process. */
 function fakePilot(processes: Omit<ManifestInput['processes'][number], 'path'>[]) {
@@ -73,4 +74,26 @@ test('a run that ignores the stop signal gets SIGKILL at its timeout', async () 
   await pilot.stopProcess('stubborn');
   expect(run.signals).toEqual(['SIGTERM', 'SIGKILL']);
   await pilot.stop();
+});
+
+test('a do_not_restart dependency that finished with code 0 counts as done for its dependents; another code does not', async () => {
+  for (const [code, expected] of [[0, 'running'], [3, 'failed']] as const) {
+    const { pilot, executor } = fakePilot([
+      { name: 'setup', shutdown_strategy: 'do_not_restart' },
+      { name: 'app', dependencies: ['setup', 'slow'] },
+      { name: 'slow', ready_strategy: 'turns', ready_params: { turns: 5 } },
+    ]);
+    pilot.registerPlugins([turnsPlugin]);
+    // setup finishes at once; app can only start after slow, so setup has exited by then.
+    executor.onSpawn = (run) => {
+      if (run.name === 'setup') setImmediate(() => run.exit(code));
+    };
+    const started = pilot.start();
+    if (expected === 'running') await started;
+    else await expect(started).rejects.toMatchObject({ code: 'PILOT_DEPENDENCY_FAILED' });
+    expect(pilot.getRunningProcess('setup')).toMatchObject({ status: 'exited', lastExit: { code } });
+    if (expected === 'running') expect(pilot.getRunningProcess('app')!.status).toBe('running');
+    else expect(executor.runs.map((run) => run.name)).not.toContain('app');
+    await pilot.stop();
+  }
 });
