@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { builtinPlugins, CORE_DIRECTORY } from './builtin-plugins.js';
 
@@ -13,20 +13,18 @@ export interface PluginPackage {
   provides: Partial<Record<ProvidedKind, string[]>>;
 }
 
-const PATTERNS = ['@pilot/plugin-*/package.json', 'pilot-plugin-*/package.json', '@*/pilot-plugin-*/package.json'];
-
 /**
- * Installed plugin packages, found with globby in every `node_modules` above `directories`
- * (and above @pilot/core itself), read from their package.json only: nothing is imported.
- * The first package found for a name wins, nearest directory first; the plugins bundled in
- * core (builtin-plugins.ts) come last, so an installed copy of one of them is preferred.
+ * Installed plugin packages, found in every `node_modules` above `directories` (and above
+ * @pilot/core itself) by name: `@pilot/plugin-*`, `pilot-plugin-*` and `@scope/pilot-plugin-*`,
+ * read from their package.json only: nothing is imported. The first package found for a name
+ * wins, nearest directory first; the plugins bundled in core (builtin-plugins.ts) come last, so
+ * an installed copy of one of them is preferred.
  */
 export async function discoverPluginPackages(directories: readonly string[]): Promise<PluginPackage[]> {
-  // Imported on demand: globby costs ~90 ms of start-up and most runs never need discovery.
-  const { globbySync } = await import('globby');
+  discoveryRuns += 1;
   const found = new Map<string, PluginPackage>();
   for (const modules of nodeModulesAbove([...directories, CORE_DIRECTORY])) {
-    for (const manifestFile of globbySync(PATTERNS, { cwd: modules, absolute: true, followSymbolicLinks: true, deep: 3 })) {
+    for (const manifestFile of pluginManifestsIn(modules)) {
       const pkg = readPackage(manifestFile);
       if (pkg && !found.has(pkg.name)) found.set(pkg.name, pkg);
     }
@@ -38,6 +36,47 @@ export async function discoverPluginPackages(directories: readonly string[]): Pr
 /** The package that declares `name` for `kind`, if one is installed. */
 export function providerOf(packages: readonly PluginPackage[], kind: ProvidedKind, name: string): PluginPackage | undefined {
   return packages.find((pkg) => pkg.provides[kind]?.includes(name));
+}
+
+let discoveryRuns = 0;
+
+/** How many times {@link discoverPluginPackages} listed node_modules in this process (tests check a manifest of built-ins never does). */
+export const discoveryCount = (): number => discoveryRuns;
+
+/**
+ * The nearest installed copy of package `name` that declares what it provides, looked up
+ * directly (one package.json read per `node_modules` above `directories`), without listing
+ * anything: enough for a plugin core bundles, whose package name is known.
+ */
+export function installedPackage(name: string, directories: readonly string[]): PluginPackage | undefined {
+  for (const modules of nodeModulesAbove([...directories, CORE_DIRECTORY])) {
+    const pkg = readPackage(join(modules, name, 'package.json'));
+    if (pkg?.name === name) return pkg;
+  }
+  return undefined;
+}
+
+/** The package.json of a plugin package found in `modules`, sorted by path; none when it does not exist. */
+function pluginManifestsIn(modules: string): string[] {
+  // Two fixed levels (a name, or a scope and a name): a listing is enough, no glob walk.
+  const files: string[] = [];
+  for (const entry of list(modules)) {
+    if (entry.startsWith('pilot-plugin-')) files.push(join(modules, entry, 'package.json'));
+    if (!entry.startsWith('@')) continue;
+    for (const inner of list(join(modules, entry))) {
+      if (inner.startsWith('pilot-plugin-') || (entry === '@pilot' && inner.startsWith('plugin-'))) files.push(join(modules, entry, inner, 'package.json'));
+    }
+  }
+  return files;
+}
+
+/** Entry names of a directory, sorted; none when it is missing or unreadable (symlinks are followed when read). */
+function list(directory: string): string[] {
+  try {
+    return readdirSync(directory).sort();
+  } catch {
+    return [];
+  }
 }
 
 function nodeModulesAbove(directories: readonly string[]): string[] {
@@ -60,6 +99,6 @@ function readPackage(file: string): PluginPackage | undefined {
     if (typeof json.name !== 'string' || typeof json.pilot !== 'object' || json.pilot === null) return undefined;
     return { name: json.name, directory: dirname(file), provides: json.pilot };
   } catch {
-    return undefined; // an unreadable package.json is not ours to judge
+    return undefined; // missing, or an unreadable package.json: not ours to judge
   }
 }

@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -80,8 +80,10 @@ export async function listPluginFiles(directory: string): Promise<string[]> {
   } catch (error) {
     throw new PilotError('PILOT_PLUGIN_LOAD', `plugin_directory ${directory} does not exist; create it or fix the path`, { cause: error });
   }
-  const { globby } = await import('globby');
-  const entries = await globby(['*.js', '*.mjs'], { cwd: root, absolute: true, onlyFiles: false, followSymbolicLinks: false, dot: false });
+  // One level, two suffixes: a listing is enough (no glob walk to load).
+  const entries = readdirSync(root)
+    .filter((name) => !name.startsWith('.') && /\.m?js$/.test(name))
+    .map((name) => join(root, name));
   const files: string[] = [];
   for (const entry of entries.sort()) {
     const stats = lstatSync(entry);

@@ -9,7 +9,8 @@ import type { ControlServer, LifecycleHookGroup, StatsHandler } from './contract
 import type { Executor } from '../executor/executor.js';
 import type { PluginContext } from './contracts.js';
 import type { PilotPlugin } from './define-plugin.js';
-import { discoverPluginPackages, providerOf, type PluginPackage, type ProvidedKind } from './discovery.js';
+import type { PluginPackage, ProvidedKind } from './discovery.js';
+import { ProviderLookup } from './find-provider.js';
 import { importPlugins, listPluginFiles, resolvePluginSpecifier } from './load-plugin.js';
 import { Registry } from './registry.js';
 import { firstPartyProvider } from './first-party.js';
@@ -79,9 +80,9 @@ export class PluginRegistries {
     if (manifest.plugin_directory) await this.loadDirectory(manifest.plugin_directory, contextFor);
     const missing = this.references(manifest).filter(({ kind, ref }) => !this.registry(kind).get(ref.name));
     if (missing.length === 0) return;
-    const packages = await discoverPluginPackages([manifest.base_directory]);
+    const lookup = new ProviderLookup([manifest.base_directory]);
     for (const { kind, ref } of missing) {
-      const provider = providerOf(packages, kind, ref.name);
+      const provider = await lookup.find(kind, ref.name);
       if (provider && !this.registry(kind).get(ref.name) && !this.loadedProviders.has(provider.name)) {
         this.loadedProviders.add(provider.name);
         await this.loadFile(resolvePluginSpecifier(provider.name, provider.directory + '/..'), provider.name, contextFor);
@@ -95,14 +96,13 @@ export class PluginRegistries {
    */
   async validate(manifest: Manifest, problems: Problem[], indexOf?: readonly number[]): Promise<Map<string, unknown>> {
     const options = new Map<string, unknown>();
-    let packages: PluginPackage[] | undefined;
+    const lookup = new ProviderLookup([manifest.base_directory]);
     for (const { kind, ref, where } of this.references(manifest, indexOf)) {
       const registry = this.registry(kind);
       const entry = registry.get(ref.name) as { options?: z.ZodType } | undefined;
       if (!entry) {
-        packages ??= await discoverPluginPackages([manifest.base_directory]);
-        const provider = providerOf(packages, kind, ref.name);
-        problems.push({ code: 'PILOT_UNKNOWN_NAME', message: this.unknownNameMessage(kind, ref.name, where, packages, provider) });
+        const provider = await lookup.find(kind, ref.name);
+        problems.push({ code: 'PILOT_UNKNOWN_NAME', message: this.unknownNameMessage(kind, ref.name, where, await lookup.all(), provider) });
         continue;
       }
       const schema = entry.options ?? z.record(z.string(), z.unknown());
