@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { NamedReference } from './schema.js';
+
+/** A plugin-provided name with its options (the shape of schema.ts's NamedReference, kept here so the two files do not import each other). */
+type NamedReference = { name: string; options: Record<string, unknown> };
 
 /** A name or `{ name, options }`, as written in the manifest. */
 type EntryInput = string | { name: string; options?: Record<string, unknown> };

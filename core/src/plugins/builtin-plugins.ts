@@ -1,14 +1,18 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PluginPackage } from './discovery.js';
 
 /**
  * A plugin package whose compiled entry point ships inside @pilot/core's bundle, so that
  * `npm install @pilot/core` alone runs manifests that use it. The package is still published
  * on its own (for people who pin it); an installed copy wins over the bundled one.
  */
-export interface BuiltinPlugin extends PluginPackage {
+export interface BuiltinPlugin {
+  name: string;
+  /** The package's directory when installed (discovery's PluginPackage shape, so a bundled plugin is one). */
+  directory: string;
+  /** What it provides; the bundled ones are readiness strategies. */
+  provides: { readonly [kind: string]: string[] | undefined };
   /** The bundled entry point, relative to core's directory (written by core/bundle.mjs). */
   entry: string;
 }

@@ -211,4 +211,3 @@ function characterBoundary(data: Buffer, at: number): number {
   return cut;
 }
 
-export { LogBuffer } from './log-buffer.js';

@@ -5,7 +5,8 @@ import { beginReadiness, readinessContext, type ReadinessBinding, type Readiness
 
 export type { ReadinessBinding };
 
-import { LogBuffer, lineSink, type LineBatch, type LogLine } from './output.js';
+import { lineSink, type LineBatch, type LogLine } from './output.js';
+import { LogBuffer } from './log-buffer.js';
 import { lastLines } from './last-lines.js';
 import { RestartPolicy } from './restart-policy.js';
 import type { SpawnRequest } from './spawn-child.js';

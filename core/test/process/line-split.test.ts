@@ -1,5 +1,6 @@
 import { expect, test } from '@jest/globals';
-import { LineSplitter, LogBuffer, MAX_LINE_LENGTH, batchOf, type LineBatch, type LogLine } from '../../src/process/output.js';
+import { LineSplitter, MAX_LINE_LENGTH, batchOf, type LineBatch, type LogLine } from '../../src/process/output.js';
+import { LogBuffer } from '../../src/process/log-buffer.js';
 import { countLines, prefixLines, simdAvailable } from '../../src/process/line-scan.js';
 
 /** A deterministic pseudo-random source (xorshift), so a failure can be replayed. */
