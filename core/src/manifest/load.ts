@@ -11,10 +11,13 @@ import { checkNames, manifestDirectoryOf, resolveManifest } from './resolve.js';
 import { salvage } from './salvage.js';
 import { manifestSchema, processSchema, restartBackoffSchema, type Manifest } from './schema.js';
 
-// Loaded on first use (synchronously, for fromYaml): a manifest given as an object never pays
-// the parser's memory (~5 MB) and start-up time.
+// Loaded on first use (synchronously, for fromYaml): a manifest given as an object or JSON never
+// pays the parser's memory (~5 MB) and start-up time. Core's bundle defines PILOT_BUNDLED_YAML
+// as its one-file copy of the package (core/bundle.mjs); from src or tsc's output it is undefined.
+declare const PILOT_BUNDLED_YAML: string | undefined;
+const YAML_MODULE = typeof PILOT_BUNDLED_YAML === 'string' ? PILOT_BUNDLED_YAML : 'yaml';
 let yaml: typeof import('yaml') | undefined;
-const parseDocument: typeof import('yaml').parseDocument = (...args) => (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml')).parseDocument(...args);
+const parseDocument: typeof import('yaml').parseDocument = (...args) => (yaml ??= createRequire(import.meta.url)(YAML_MODULE) as typeof import('yaml')).parseDocument(...args);
 
 /** How a manifest is read. */
 export interface LoadOptions {
