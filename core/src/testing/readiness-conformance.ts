@@ -47,7 +47,7 @@ export interface ReadinessConformanceSetup<Options = any> {
   strategy?: string;
   /** `ready_timeout` of the checks that expect no readiness. @default 600 */
   shortTimeoutMs?: number;
-  /** Where the processes run. @default a LocalExecutor (cgroup or process groups, as the pilot picks) */
+  /** Where the processes run. @default a LocalExecutor with process groups (the checks are about the strategy, not containment) */
   executor?: Executor;
 }
 
@@ -74,7 +74,9 @@ const EXITS_EARLY: TrialProcess = { command: '/bin/sh', args: ['-c', 'echo "conf
  */
 export function readinessConformance<Options>(subject: ReadinessStrategy<Options> | PilotPlugin, setup: ReadinessConformanceSetup<Options>): ConformanceCheck[] {
   const strategy = strategyOf(subject, setup.strategy);
-  const executor = setup.executor ?? new LocalExecutor();
+  // Process groups by default: the checks are about the strategy, and a cgroup migration per
+  // spawn can take seconds on a machine busy forking (the kernel's latency, not the strategy's).
+  const executor = setup.executor ?? new LocalExecutor({ kind: 'groups', why: 'the readiness conformance suite' });
   const short = setup.shortTimeoutMs ?? 600;
   const idle = (world: ConformanceWorld<Options>) => withMarker(setup.makeIdleProcess?.(world) ?? IDLE, world);
   const trial = (world: ConformanceWorld<Options>, process: TrialProcess, timeoutMs: number, abortOnceWaiting = false) =>
