@@ -49,10 +49,15 @@ export function resolveManifest(parsed: Parsed, options: ResolveOptions, problem
     if (!found.has(key)) found.set(key, findExecutable(command, baseDirectory, pathVariable));
     return found.get(key)!;
   };
+  const directories = new Map<string, string | undefined>();
+  const directoryProblem = (directory: string) => {
+    if (!directories.has(directory)) directories.set(directory, checkDirectory(directory));
+    return directories.get(directory);
+  };
   const checkFiles = options.checkFiles && filesKnown;
   const processes = parsed.processes.map((entry, index) => {
     const { index: at = index, invalid = NONE } = salvage?.entries[index] ?? {};
-    return resolveProcess(entry, `processes[${at}]`, { lookup, manifestDirectory, baseDirectory, sharedEnv, checkFiles, invalid }, problems);
+    return resolveProcess(entry, `processes[${at}]`, { lookup, directoryProblem, manifestDirectory, baseDirectory, sharedEnv, checkFiles, invalid }, problems);
   });
   return {
     ...parsed,
@@ -67,6 +72,8 @@ export function resolveManifest(parsed: Parsed, options: ResolveOptions, problem
 interface ProcessContext {
   /** findExecutable, memoized per manifest: 200 processes running `sh` search PATH once. */
   lookup: (command: string, pathVariable: string | undefined) => ReturnType<typeof findExecutable>;
+  /** checkDirectory, memoized per manifest: 200 processes in one working directory stat it once. */
+  directoryProblem: (directory: string) => string | undefined;
   manifestDirectory: string;
   baseDirectory: string;
   sharedEnv: Record<string, string>;
@@ -85,7 +92,7 @@ function resolveProcess(entry: ParsedProcess, where: string, context: ProcessCon
     ? resolve(context.baseDirectory, entry.working_directory)
     : context.manifestDirectory;
   let path = entry.path;
-  if (context.checkFiles && !context.invalid.has('working_directory')) checkWorkingDirectory(workingDirectory, where, entry.name, problems);
+  if (context.checkFiles && !context.invalid.has('working_directory')) checkWorkingDirectory(workingDirectory, context.directoryProblem(workingDirectory), where, entry.name, problems);
   const checkExecutable = context.checkFiles && !EXECUTABLE_INPUTS.some((field) => context.invalid.has(field));
   if (!entry.shell) {
     const found = context.lookup(entry.path, env.PATH ?? process.env.PATH);
@@ -114,8 +121,7 @@ function resolveProcess(entry: ParsedProcess, where: string, context: ProcessCon
   };
 }
 
-function checkWorkingDirectory(directory: string, where: string, name: string, problems: Problem[]): void {
-  const why = checkDirectory(directory);
+function checkWorkingDirectory(directory: string, why: string | undefined, where: string, name: string, problems: Problem[]): void {
   if (why) {
     problems.push({
       code: 'PILOT_WORKING_DIRECTORY_NOT_FOUND',
