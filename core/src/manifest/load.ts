@@ -5,7 +5,6 @@ import { PilotError } from '../errors.js';
 import type { PluginSources } from '../plugins/check-plugins.js';
 import { formatIssues } from './format-issues.js';
 import { throwProblems, type Problem } from './problems.js';
-import { readPlainYaml } from './plain-yaml.js';
 import { checkRawData } from './raw-checks.js';
 import { readManifestText, withoutBom } from './read-manifest.js';
 import { checkNames, manifestDirectoryOf, resolveManifest } from './resolve.js';
@@ -166,9 +165,6 @@ function codeFrame(lines: readonly string[]): string {
 }
 
 function parseYaml(text: string, source: string | undefined): unknown {
-  // Most manifests are plain YAML, read in a few ms; the yaml package reads the rest and words every error.
-  const plain = readPlainYaml(withoutBom(text));
-  if (plain !== undefined) return plain;
   const document = parseDocument(withoutBom(text), { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     const problems = document.errors.map((error) => {
