@@ -4,7 +4,9 @@
 // with a builtin (no extra exec), about 1-2 ms after the pilot's spawn; the invocation time is
 // Date.now() right before spawn() (a fresh wall-clock reading: 1 ms resolution, no drift). Also shown: a node process that only imports @pilot/core, to tell
 // module loading from the CLI's own work. After each run the pilot gets SIGINT and must exit,
-// leaving no child behind.
+// leaving no child behind. Also timed, start to exit, in the same rounds: `pilot validate` of a
+// manifest using three plugins (http readiness, jsonl stats, the http control server: each imported
+// from its package) and `pilot --version` (issue 11).
 //
 //   node bench/cli-start.mjs [--quick] [--runs 20]
 //   node bench/cli-start.mjs --candidate /tmp/core-copy/dist/cli/main.js   (a candidate build
@@ -18,15 +20,29 @@ import { isMain, machine, parseFlags, pause, REPO_DIR, saveResult, waitUntil } f
 import { fmt, summarize } from './lib/stats.mjs';
 
 const CLI = join(REPO_DIR, 'core', 'dist', 'bundle', 'pilot.js');
-const CORE = join(REPO_DIR, 'core', 'dist', 'index.js');
+// What `import '@pilot/core'` loads (the package's exports point at the bundle).
+const CORE = join(REPO_DIR, 'core', 'dist', 'bundle', 'index.js');
 
-export const targets = { overheadMs: 150 };
+export const targets = { overheadMs: 60, validateMs: 150 };
+
+/** A manifest naming one readiness strategy, one stats handler and one control server from three plugin packages. */
+const THREE_PLUGINS = [
+  'control_server: { name: http }',
+  'processes:',
+  '  - name: web',
+  '    path: node',
+  '    args: ["-e", "0"]',
+  '    ready_strategy: http',
+  '    ready_params: { port: 8080 }',
+  '    stat_handlers: [jsonl]',
+  '',
+].join('\n');
 
 /** Spawn `node args` and resolve with ms from just before spawn() to its 'exit'. */
-function timeNode(args) {
+function timeNode(args, cwd) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { stdio: 'ignore' });
+    const child = spawn(process.execPath, args, { stdio: 'ignore', cwd });
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`node ${args.join(' ')} exited ${code}`))));
   });
@@ -71,7 +87,9 @@ export async function run({ quick = false, runs, candidate } = {}) {
   const base = { name: 'cli-start', machine: machine(), command: `node bench/cli-start.mjs${quick ? ' --quick' : ''}`, runs };
   if (!existsSync(CLI)) return { ...base, skipped: `core/dist/cli/main.js does not exist yet (run \`npx tsc -b\` once the CLI is written)` };
   const dir = mkdtempSync(join(tmpdir(), 'pilot-bench-cli-'));
-  const samples = { pilot: [], node: [], importCore: [], candidate: [] };
+  const samples = { pilot: [], node: [], importCore: [], validate: [], version: [], candidate: [] };
+  const threePlugins = join(dir, 'three-plugins.yaml');
+  writeFileSync(threePlugins, THREE_PLUGINS);
   const exits = [];
   let leftovers = 0;
   try {
@@ -79,12 +97,14 @@ export async function run({ quick = false, runs, candidate } = {}) {
     await timeNode(['-e', '0']);
     await timePilotRun(dir, 'warmup');
     for (let i = 0; i < runs; i += 1) {
-      const kinds = candidate ? ['pilot', 'node', 'importCore', 'candidate'] : ['pilot', 'node', 'importCore'];
+      const kinds = ['pilot', 'node', 'importCore', 'validate', 'version', ...(candidate ? ['candidate'] : [])];
       const order = i % 2 === 0 ? kinds : [...kinds].reverse();
       for (const what of order) {
         if (what === 'candidate') samples.candidate.push((await timePilotRun(dir, `c${i}`, candidate)).ms);
         else if (what === 'node') samples.node.push(await timeNode(['-e', '0']));
         else if (what === 'importCore') samples.importCore.push(await timeNode(['--input-type=module', '-e', `await import(${JSON.stringify(CORE)})`]));
+        else if (what === 'validate') samples.validate.push(await timeNode([CLI, 'validate', threePlugins], dir));
+        else if (what === 'version') samples.version.push(await timeNode([CLI, '--version']));
         else {
           const result = await timePilotRun(dir, i);
           samples.pilot.push(result.ms);
@@ -104,6 +124,8 @@ export async function run({ quick = false, runs, candidate } = {}) {
     pilot,
     node,
     importCore: summarize(samples.importCore),
+    validate: summarize(samples.validate),
+    version: summarize(samples.version),
     overheadMs: pilot.median - node.median,
     exitCodes: [...new Set(exits)],
     leftovers,
@@ -114,14 +136,26 @@ export async function run({ quick = false, runs, candidate } = {}) {
 /** Summary rows: [metric, measured, target, met]. */
 export function headline(r) {
   if (r.skipped) return [['`pilot run` to first child spawned', r.skipped, `<= ${targets.overheadMs} ms over node -e 0`, undefined]];
-  return [
+  const missed = (value, target, unit) => (value > target ? `missed by ${fmt(value - target, 0)} ${unit}` : undefined);
+  const rows = [
     [
       '`pilot run` to first child spawned',
       `${fmt(r.pilot.median, 0)} ms vs \`node -e 0\` ${fmt(r.node.median, 0)} ms = +${fmt(r.overheadMs, 0)} ms`,
       `<= +${targets.overheadMs} ms`,
       r.overheadMs <= targets.overheadMs,
+      missed(r.overheadMs, targets.overheadMs, 'ms'),
     ],
   ];
+  if (r.validate) {
+    rows.push([
+      '`pilot validate`, a manifest using three plugins',
+      `${fmt(r.validate.median, 0)} ms (\`node -e 0\` ${fmt(r.node.median, 0)} ms: +${fmt(r.validate.median - r.node.median, 0)} ms)`,
+      `<= ${targets.validateMs} ms`,
+      r.validate.median <= targets.validateMs,
+      missed(r.validate.median, targets.validateMs, 'ms'),
+    ]);
+  }
+  return rows;
 }
 
 /** Markdown section for docs/performance.md. */
@@ -136,10 +170,17 @@ export function render(r) {
     `| \`pilot run\` invocation -> first child spawned | ${fmt(r.pilot.median)} ms | ${fmt(r.pilot.p95)} ms |`,
     `| \`node -e 0\` (start to exit) | ${fmt(r.node.median)} ms | ${fmt(r.node.p95)} ms |`,
     `| node importing @pilot/core only (start to exit) | ${fmt(r.importCore.median)} ms | ${fmt(r.importCore.p95)} ms |`,
+    ...(r.validate
+      ? [
+          `| \`pilot validate\` of a manifest using three plugins (http readiness, jsonl stats, http control server; start to exit) | ${fmt(r.validate.median)} ms | ${fmt(r.validate.p95)} ms |`,
+          `| \`pilot --version\` (start to exit) | ${fmt(r.version.median)} ms | ${fmt(r.version.p95)} ms |`,
+        ]
+      : []),
     '',
     `| pilot's start-up over Node's own (median - median) | target | met? |`,
     '|---|---|---|',
     `| ${fmt(r.overheadMs)} ms | <= ${targets.overheadMs} ms | ${met} |`,
+    ...(r.validate ? ['', `\`pilot validate\` with three plugins: ${fmt(r.validate.median)} ms (target <= ${targets.validateMs} ms: ${r.validate.median <= targets.validateMs ? 'met' : '**not met**'}).`] : []),
     '',
     `After SIGINT every \`pilot run\` exited with ${r.exitCodes.join(', ')}; children left behind: ${r.leftovers}.`,
     r.candidate ? `\nCandidate build ${r.candidate.cli} in the same run: ${fmt(r.candidate.median)} ms median (+${fmt(r.candidate.median - r.node.median)} ms over \`node -e 0\`).` : '',

@@ -11,6 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as cliStart from './cli-start.mjs';
 import * as crashLoop from './crash-loop.mjs';
+import * as fromFile from './from-file.mjs';
 import { BENCH_DIR, parseFlags, REPO_DIR, RESULTS_DIR } from './lib/cli.mjs';
 import * as outputThroughput from './output-throughput.mjs';
 import * as readiness from './readiness.mjs';
@@ -23,6 +24,7 @@ const BENCHES = [
   { name: 'restart', module: restart, title: 'Restart latency after a crash (issue 2)' },
   { name: 'readiness', module: readiness, title: 'Readiness detection latency (issue 3)' },
   { name: 'cli-start', module: cliStart, title: '`pilot run` start-up (issue 4)' },
+  { name: 'from-file', module: fromFile, title: 'From a YAML file to 200 running children (issue 11)' },
   { name: 'stats', module: stats, title: 'Stats sampling cost (issue 5)' },
   { name: 'output-throughput', module: outputThroughput, title: 'Output throughput: 2 million lines through `pilot run` (issue 9)' },
   { name: 'crash-loop', module: crashLoop, title: 'A 10,000-restart crash loop: fds and RSS (issue 9)' },
@@ -39,6 +41,8 @@ const DESCRIPTIONS = {
     "A child process signals readiness 150-350 ms after its start (creates the file, writes the FIFO, listens) and records the time on CLOCK_MONOTONIC (`process.hrtime`, one system-wide clock on Linux, so child and pilot timestamps subtract without skew) of the moment its signal became observable: right before the file write or FIFO open, right after `listen()` returned for tcp and http (Node binds and listens inside that call; strace shows listen(2) 0.1-0.4 ms before it returns, after 1.5-3 ms of Node loading its listen code in the fresh child, which is not counted). The latency is from that moment to the pilot's `ready` hook (or to the baseline waiter noticing). The child prints a start-up line at once and its `SIGNALLED` line right after signalling, as real servers print `listening on ...`; the tcp and http strategies take a printed line as a hint to try at once. The `-silent` rows run the same child printing nothing (it writes its times to a file), for servers that do not announce themselves; only the pilot is measured there (the baselines ignore output). Baselines in the same run, in the same process as the pilot trials: a 100 ms polling loop (process_pilot's method) and wait-on's defaults. **wait-on is not installed in this repository** and adding dependencies is not ours to do here, so its default behaviour is re-implemented in `bench/lib/waiters.mjs` from its source (250 ms interval started on a timer, TCP connect timeout 300 ms, HTTP HEAD accepting 2xx, a 750 ms stability window for files) and labelled as such; wait-on has no FIFO resource. Strategies whose plugin package still registers nothing are reported as not yet implemented.",
   'cli-start':
     "Time from spawning `node core/dist/bundle/pilot.js run pilot.yaml` until its first child has started (the child, `bash -c 'echo $EPOCHREALTIME > $STAMP; exec sleep 1000'`, records the wall-clock time with a bash builtin about 1-2 ms after its spawn), beside `node -e 0` (Node's own start to exit) and a node process that only imports `@pilot/core`, alternating.",
+  'from-file':
+    "`ProcessManifest.fromFile` of a YAML file listing 200 `sh -c 'exec sleep 1000'` children, `new ProcessPilot` and `start()` until all are spawned, then `stop()` and RSS, beside the same manifest given as an object and a raw-Node baseline spawning the children itself (as in start-stop).",
   stats:
     "The pilot's own CPU (`process.cpuUsage()` per second) while it holds 200 children and samples them every second (`stats_interval: 1`, trees and their CPU and memory read from /proc, no file held open between rounds), against the same pilot with sampling effectively off (`stats_interval: 86400`). Open fds (`/proc/self/fd`) and heap after a forced GC at the start and the end, and every 10 s.",
   'crash-loop':
@@ -81,7 +85,7 @@ export function renderDocument(results, { quick = false } = {}) {
     'npx tsc -b                      # the benchmarks run against the built core/dist and plugins/*/dist',
     'npm run bench                   # all of them (node bench/run-all.mjs), about 8 minutes; rewrites this page',
     'node bench/run-all.mjs --quick  # smoke run, about 2 minutes; prints the report, leaves this page alone',
-    'node bench/start-stop.mjs       # any one benchmark alone (also: restart, readiness, cli-start, stats, crash-loop)',
+    'node bench/start-stop.mjs       # any one benchmark alone (also: restart, readiness, cli-start, from-file, stats, crash-loop)',
     'node bench/stats.mjs --soak 600 # the 10-minute fd/heap soak of issue 5',
     '```',
     '',
