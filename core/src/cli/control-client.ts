@@ -1,4 +1,4 @@
-import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { CliError } from './cli-error.js';
 import type { ControlEndpoint } from './control-endpoint.js';
 import type { ProcessView } from '../index.js';
@@ -90,7 +90,9 @@ export class ControlClient {
     return new CliError(`the connection to the pilot at ${this.endpoint.description} was cut before the event stream ended: the pilot may have crashed or stopped serving this client; run the command again`);
   }
 
-  private send(method: string, path: string, headers: Record<string, string> = { accept: 'application/json' }): Promise<IncomingMessage> {
+  private async send(method: string, path: string, headers: Record<string, string> = { accept: 'application/json' }): Promise<IncomingMessage> {
+    // Imported here: every command loads this file, and node:http costs `pilot run` ~5 ms of start-up.
+    const { request: httpRequest } = await import('node:http');
     const { socketPath, url, token } = this.endpoint;
     const options: RequestOptions = { method, path, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } };
     if (socketPath) options.socketPath = socketPath;
