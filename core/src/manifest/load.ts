@@ -5,7 +5,6 @@ import { PilotError } from '../errors.js';
 import type { PluginSources } from '../plugins/check-plugins.js';
 import { formatIssues } from './format-issues.js';
 import { throwProblems, type Problem } from './problems.js';
-import { ParseCache } from './parse-cache.js';
 import { checkRawData } from './raw-checks.js';
 import { readManifestText, withoutBom } from './read-manifest.js';
 import { checkNames, manifestDirectoryOf, resolveManifest } from './resolve.js';
@@ -18,8 +17,6 @@ import { manifestSchema, processSchema, restartBackoffSchema, type Manifest } fr
 declare const PILOT_BUNDLED_YAML: string | undefined;
 const YAML_MODULE = typeof PILOT_BUNDLED_YAML === 'string' ? PILOT_BUNDLED_YAML : 'yaml';
 let yaml: typeof import('yaml') | undefined;
-// yaml's results by text: an unchanged manifest read again by a fresh process loads no parser.
-const yamlCache = new ParseCache(() => createRequire(import.meta.url).resolve(YAML_MODULE));
 const parseDocument: typeof import('yaml').parseDocument = (...args) => (yaml ??= createRequire(import.meta.url)(YAML_MODULE) as typeof import('yaml')).parseDocument(...args);
 
 /** How a manifest is read. */
@@ -168,11 +165,7 @@ function codeFrame(lines: readonly string[]): string {
 }
 
 function parseYaml(text: string, source: string | undefined): unknown {
-  return yamlCache.get(withoutBom(text), (unmarked) => parseYamlText(unmarked, source));
-}
-
-function parseYamlText(text: string, source: string | undefined): unknown {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const document = parseDocument(withoutBom(text), { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     const problems = document.errors.map((error) => {
       const at = error.linePos?.[0];
