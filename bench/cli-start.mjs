@@ -39,29 +39,25 @@ const THREE_PLUGINS = [
 ].join('\n');
 
 /** Spawn `node args` and resolve with ms from just before spawn() to its 'exit'. */
-function timeNode(args, cwd, env = process.env) {
+function timeNode(args, cwd) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { stdio: 'ignore', cwd, env });
+    const child = spawn(process.execPath, args, { stdio: 'ignore', cwd });
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`node ${args.join(' ')} exited ${code}`))));
   });
 }
 
-/**
- * One `pilot run` until its child records the time. The manifest's text is the same every run
- * (the stamp file comes through the pilot's environment, which the child inherits), as for
- * someone starting an unchanged pilot.yaml again; `cache` is the PILOT_CACHE_DIR of parsed YAML
- * ('' for none: every run parses, as a first read does).
- */
-async function timePilotRun(dir, index, { cli = CLI, cache = join(dir, 'cache') } = {}) {
+async function timePilotRun(dir, index, cli = CLI) {
   const stamp = join(dir, `stamp-${index}`);
-  const manifest = join(dir, 'pilot.yaml');
-  writeFileSync(manifest, ['processes:', '  - name: first', '    path: bash', '    args: ["-c", "echo $EPOCHREALTIME > \\"$STAMP\\"; exec sleep 1000"]', ''].join('\n'));
+  const manifest = join(dir, `pilot-${index}.yaml`);
+  writeFileSync(
+    manifest,
+    ['processes:', '  - name: first', '    path: bash', '    args: ["-c", "echo $EPOCHREALTIME > \\"$STAMP\\"; exec sleep 1000"]', `    env: { STAMP: "${stamp}" }`, ''].join('\n'),
+  );
   let output = '';
   const t0 = Date.now();
-  const env = { ...process.env, STAMP: stamp, PILOT_CACHE_DIR: cache };
-  const pilot = spawn(process.execPath, [cli, 'run', manifest, '--output', 'raw'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pilot = spawn(process.execPath, [cli, 'run', manifest, '--output', 'raw'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   pilot.stdout.on('data', (chunk) => (output += chunk));
   pilot.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise((resolve) => pilot.once('exit', (code, signal) => resolve({ code, signal })));
@@ -91,7 +87,7 @@ export async function run({ quick = false, runs, candidate } = {}) {
   const base = { name: 'cli-start', machine: machine(), command: `node bench/cli-start.mjs${quick ? ' --quick' : ''}`, runs };
   if (!existsSync(CLI)) return { ...base, skipped: `core/dist/cli/main.js does not exist yet (run \`npx tsc -b\` once the CLI is written)` };
   const dir = mkdtempSync(join(tmpdir(), 'pilot-bench-cli-'));
-  const samples = { pilot: [], uncached: [], node: [], importCore: [], validate: [], version: [], candidate: [] };
+  const samples = { pilot: [], node: [], importCore: [], validate: [], version: [], candidate: [] };
   const threePlugins = join(dir, 'three-plugins.yaml');
   writeFileSync(threePlugins, THREE_PLUGINS);
   const exits = [];
@@ -101,14 +97,13 @@ export async function run({ quick = false, runs, candidate } = {}) {
     await timeNode(['-e', '0']);
     await timePilotRun(dir, 'warmup');
     for (let i = 0; i < runs; i += 1) {
-      const kinds = ['pilot', 'uncached', 'node', 'importCore', 'validate', 'version', ...(candidate ? ['candidate'] : [])];
+      const kinds = ['pilot', 'node', 'importCore', 'validate', 'version', ...(candidate ? ['candidate'] : [])];
       const order = i % 2 === 0 ? kinds : [...kinds].reverse();
       for (const what of order) {
-        if (what === 'candidate') samples.candidate.push((await timePilotRun(dir, `c${i}`, { cli: candidate })).ms);
-        else if (what === 'uncached') samples.uncached.push((await timePilotRun(dir, `u${i}`, { cache: '' })).ms);
+        if (what === 'candidate') samples.candidate.push((await timePilotRun(dir, `c${i}`, candidate)).ms);
         else if (what === 'node') samples.node.push(await timeNode(['-e', '0']));
         else if (what === 'importCore') samples.importCore.push(await timeNode(['--input-type=module', '-e', `await import(${JSON.stringify(CORE)})`]));
-        else if (what === 'validate') samples.validate.push(await timeNode([CLI, 'validate', threePlugins], dir, { ...process.env, PILOT_CACHE_DIR: join(dir, 'cache') }));
+        else if (what === 'validate') samples.validate.push(await timeNode([CLI, 'validate', threePlugins], dir));
         else if (what === 'version') samples.version.push(await timeNode([CLI, '--version']));
         else {
           const result = await timePilotRun(dir, i);
@@ -129,7 +124,6 @@ export async function run({ quick = false, runs, candidate } = {}) {
     pilot,
     node,
     importCore: summarize(samples.importCore),
-    uncached: summarize(samples.uncached),
     validate: summarize(samples.validate),
     version: summarize(samples.version),
     overheadMs: pilot.median - node.median,
@@ -146,8 +140,7 @@ export function headline(r) {
   const rows = [
     [
       '`pilot run` to first child spawned',
-      `${fmt(r.pilot.median, 0)} ms vs \`node -e 0\` ${fmt(r.node.median, 0)} ms = +${fmt(r.overheadMs, 0)} ms` +
-        (r.uncached ? ` (a first read, parse not cached: +${fmt(r.uncached.median - r.node.median, 0)} ms)` : ''),
+      `${fmt(r.pilot.median, 0)} ms vs \`node -e 0\` ${fmt(r.node.median, 0)} ms = +${fmt(r.overheadMs, 0)} ms`,
       `<= +${targets.overheadMs} ms`,
       r.overheadMs <= targets.overheadMs,
       missed(r.overheadMs, targets.overheadMs, 'ms'),
@@ -174,8 +167,7 @@ export function render(r) {
     '',
     '| measurement | median | p95 |',
     '|---|---|---|',
-    `| \`pilot run\` invocation -> first child spawned (the manifest's parse cached by an earlier run) | ${fmt(r.pilot.median)} ms | ${fmt(r.pilot.p95)} ms |`,
-    ...(r.uncached ? [`| the same, no cache (\`PILOT_CACHE_DIR=\`: a first read) | ${fmt(r.uncached.median)} ms | ${fmt(r.uncached.p95)} ms |`] : []),
+    `| \`pilot run\` invocation -> first child spawned | ${fmt(r.pilot.median)} ms | ${fmt(r.pilot.p95)} ms |`,
     `| \`node -e 0\` (start to exit) | ${fmt(r.node.median)} ms | ${fmt(r.node.p95)} ms |`,
     `| node importing @pilot/core only (start to exit) | ${fmt(r.importCore.median)} ms | ${fmt(r.importCore.p95)} ms |`,
     ...(r.validate

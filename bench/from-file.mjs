@@ -3,11 +3,8 @@
 // `sh -c 'exec sleep 1000'` are spawned, then stop() until all are gone and RSS while holding them,
 // against the same manifest given as an object (`fromObject`, what bench/start-stop.mjs measures)
 // and a raw-Node baseline spawning the same children itself, each round in a fresh node process,
-// sides alternating. The file is read twice over: with the parse cache of an earlier run (an
-// unchanged manifest started again; PILOT_CACHE_DIR in the bench's directory, filled by an
-// untimed run) and with none (`PILOT_CACHE_DIR=`, a first read). Also the cost of `fromFile`
-// alone: cold (the first call of the process, every module and JIT state fresh) and warm (a
-// second call in the same process).
+// sides alternating. Also the cost of `fromFile` alone: cold (the first call of the process, every
+// module and JIT state fresh) and warm (a second call in the same process).
 //
 //   node bench/from-file.mjs [--quick] [--rounds 7] [--children 200]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,15 +43,13 @@ function survivors(identities) {
 const identify = (pids) => pids.map((pid) => ({ pid, start: readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1).split(' ')[19] }));
 
 /** One side of a round: `file` and `object` run the pilot, `raw` spawns and kills the children itself. */
-async function worker(requested, count, file) {
-  let side = requested;
+async function worker(side, count, file) {
   const core = side === 'raw' ? undefined : await importCore();
   const rssBefore = process.memoryUsage().rss;
   const t0 = performance.now();
   let loadMs;
   let stop;
   let pids;
-  if (side === 'uncached') side = 'file';
   if (side === 'raw') {
     const children = await Promise.all(Array.from({ length: count }, () => spawnRaw('sh', ['-c', 'exec sleep 1000'])));
     pids = children.map((c) => c.pid);
@@ -94,14 +89,12 @@ export async function run({ quick = false, rounds, children = 200 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pilot-bench-file-'));
   const file = join(dir, 'pilot.yaml');
   writeFileSync(file, manifestOf(children).yaml);
-  const samples = { file: [], uncached: [], object: [], raw: [] };
-  const cacheOf = (side) => ({ PILOT_CACHE_DIR: side === 'uncached' ? '' : join(dir, 'cache') });
+  const samples = { file: [], object: [], raw: [] };
   try {
-    await runWorker(SCRIPT, ['--worker', 'file', '--children', String(children), '--file', file], { env: cacheOf('file') });
     for (let round = 0; round < rounds; round += 1) {
-      const sides = round % 2 === 0 ? ['file', 'uncached', 'object', 'raw'] : ['raw', 'object', 'uncached', 'file'];
+      const sides = round % 2 === 0 ? ['file', 'object', 'raw'] : ['raw', 'object', 'file'];
       for (const side of sides) {
-        const result = await runWorker(SCRIPT, ['--worker', side, '--children', String(children), '--file', file], { env: cacheOf(side) });
+        const result = await runWorker(SCRIPT, ['--worker', side, '--children', String(children), '--file', file]);
         if (result.survivors > 0) throw new Error(`${side}: ${result.survivors} children survived the stop`);
         samples[side].push(result);
         process.stderr.write(`  round ${round + 1}/${rounds} ${side.padEnd(6)} start ${fmt(result.startMs)} ms  stop ${fmt(result.stopMs)} ms  rss ${fmt(result.rss / 2 ** 20)} MiB\n`);
@@ -112,36 +105,24 @@ export async function run({ quick = false, rounds, children = 200 } = {}) {
     rmSync(dir, { recursive: true, force: true });
   }
   const of = (side, key, scale = 1) => median(samples[side].map((s) => s[key])) / scale;
-  const metric = (key, scale) => ({
-    file: of('file', key, scale),
-    uncached: of('uncached', key, scale),
-    object: of('object', key, scale),
-    raw: of('raw', key, scale),
-    ratio: ratio(of('file', key, scale), of('raw', key, scale)),
-  });
+  const metric = (key, scale) => ({ file: of('file', key, scale), object: of('object', key, scale), raw: of('raw', key, scale), ratio: ratio(of('file', key, scale), of('raw', key, scale)) });
   return {
     name: 'from-file',
     machine: machine(),
     command: `node bench/from-file.mjs${quick ? ' --quick' : ''}`,
     children,
     rounds,
-    start: { ...metric('startMs'), all: Object.fromEntries(Object.entries(samples).map(([side, list]) => [side, list.map((s) => s.startMs)])) },
+    start: { ...metric('startMs'), all: { file: samples.file.map((s) => s.startMs), object: samples.object.map((s) => s.startMs), raw: samples.raw.map((s) => s.startMs) } },
     stop: metric('stopMs'),
     rss: metric('rss', 2 ** 20),
-    load: { cold: of('file', 'loadMs'), warm: of('file', 'warmMs'), uncachedCold: of('uncached', 'loadMs'), uncachedWarm: of('uncached', 'warmMs'), object: of('object', 'loadMs') },
+    load: { cold: of('file', 'loadMs'), warm: of('file', 'warmMs'), object: of('object', 'loadMs') },
   };
 }
 
 /** Summary rows: [metric, measured, target, met, note]. */
 export function headline(r) {
   const by = (v, t) => (v > t ? `missed by ${fmt(100 * (v / t - 1), 1)}%` : undefined);
-  const row = (what, m, unit, target) => [
-    what,
-    `${fmt(m.file, 0)} ${unit} vs raw ${fmt(m.raw, 0)} ${unit} = ${fmt(m.ratio, 2)}x (a first read, no cache: ${fmt(ratio(m.uncached, m.raw), 2)}x)`,
-    `<= ${target}x raw`,
-    m.ratio <= target,
-    by(m.ratio, target),
-  ];
+  const row = (what, m, unit, target) => [what, `${fmt(m.file, 0)} ${unit} vs raw ${fmt(m.raw, 0)} ${unit} = ${fmt(m.ratio, 2)}x`, `<= ${target}x raw`, m.ratio <= target, by(m.ratio, target)];
   return [
     row(`from a YAML file: ${r.children} children to all running`, r.start, 'ms', targets.start),
     row(`from a YAML file: stop() of ${r.children}`, r.stop, 'ms', targets.stop),
@@ -153,18 +134,18 @@ export function headline(r) {
 export function render(r) {
   const met = (value, target) => (value <= target ? 'yes' : '**no**');
   const row = (what, m, unit, target) =>
-    `| ${what} | ${fmt(m.file)} ${unit} | ${fmt(m.uncached)} ${unit} | ${fmt(m.object)} ${unit} | ${fmt(m.raw)} ${unit} | ${fmt(m.ratio, 2)}x (first read: ${fmt(ratio(m.uncached, m.raw), 2)}x; object: ${fmt(ratio(m.object, m.raw), 2)}x) | <= ${target}x | ${met(m.ratio, target)} |`;
+    `| ${what} | ${fmt(m.file)} ${unit} | ${fmt(m.object)} ${unit} | ${fmt(m.raw)} ${unit} | ${fmt(m.ratio, 2)}x (object: ${fmt(ratio(m.object, m.raw), 2)}x) | <= ${target}x | ${met(m.ratio, target)} |`;
   return [
     `${r.children} children \`sh -c 'exec sleep 1000'\` from one YAML file (\`ProcessManifest.fromFile\`), from the same manifest as an object (\`fromObject\`) and raw Node, ${r.rounds} rounds per side, alternating, each in a fresh node process that has imported @pilot/core before the clock starts (as in start-stop).`,
     '',
-    '| metric (median) | from the file, parse cached | from the file, first read | from an object | raw Node | ratio, file to raw | target | met? |',
-    '|---|---|---|---|---|---|---|---|',
+    '| metric (median) | from the file | from an object | raw Node | ratio, file to raw | target | met? |',
+    '|---|---|---|---|---|---|---|',
     row(`to all ${r.children} running`, r.start, 'ms', targets.start),
     row('stop() to all gone', r.stop, 'ms', targets.stop),
     row(`RSS holding ${r.children}`, r.rss, 'MiB', targets.rss),
     '',
-    `\`ProcessManifest.fromFile\` of the ${r.children}-process file: ${fmt(r.load.cold)} ms cold (first call in the process), ${fmt(r.load.warm)} ms warm (a second call) with the parse cached; ${fmt(r.load.uncachedCold)} ms cold and ${fmt(r.load.uncachedWarm)} ms warm without a cache; \`fromObject\` of the same manifest ${fmt(r.load.object)} ms (first call).`,
-    `Every round, to all running: ${Object.entries(r.start.all).map(([side, list]) => `${side} ${list.map((v) => fmt(v, 0)).join(', ')} ms`).join('; ')}.`,
+    `\`ProcessManifest.fromFile\` of the ${r.children}-process file: ${fmt(r.load.cold)} ms cold (first call in the process), ${fmt(r.load.warm)} ms warm (a second call); \`fromObject\` of the same manifest ${fmt(r.load.object)} ms (first call).`,
+    `Every round, to all running: file ${r.start.all.file.map((v) => fmt(v, 0)).join(', ')} ms; object ${r.start.all.object.map((v) => fmt(v, 0)).join(', ')} ms; raw ${r.start.all.raw.map((v) => fmt(v, 0)).join(', ')} ms.`,
   ].join('\n');
 }
 
